@@ -1,0 +1,202 @@
+"""The built site, page by page, in a real browser with the network cut off.
+
+Debian's Chromium (/usr/bin/chromium), driven by Playwright, loads every page of the table of
+contents from a server on 127.0.0.1. Every request that would leave that server is aborted and
+counted as a failure, so a page passes only if it works offline. For each page: no console
+error, no failed request, every equation typeset by MathJax (no raw TeX left, no TeX error), every
+image loaded and described by alt text, and on notebook chapters Binder and Colab links that open
+this repository's notebook. Screenshots at 1280 and 390 px go to _build/screenshots/.
+
+Run ``make book`` first (``make test`` does).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = (1280, 390)
+
+
+def toc_documents() -> list[str]:
+    """Every document of _toc.yml, without its suffix, root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    docs = [toc["root"]]
+    for part in toc.get("parts", []):
+        docs += [chapter["file"] for chapter in part["chapters"]]
+    return docs
+
+
+def source_of(doc: str) -> Path:
+    """The source file of a document: a notebook or a Markdown page."""
+    for suffix in (".ipynb", ".md"):
+        if (ROOT / (doc + suffix)).exists():
+            return ROOT / (doc + suffix)
+    raise FileNotFoundError(f"_toc.yml lists {doc!r}, but there is no {doc}.ipynb or {doc}.md")
+
+
+@pytest.fixture(scope="module")
+def server():
+    assert (SITE / "index.html").exists(), "no built site in _build/html: run `make book` first"
+    handler = functools.partial(QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+class PageVisit:
+    """A page opened offline, with everything that went wrong while it loaded."""
+
+    def __init__(self, browser, base: str, doc: str, width: int):
+        self.outside: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.page.route("**/*", functools.partial(self._route, base))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
+        self.page.goto(f"{base}/{doc}.html", wait_until="networkidle")
+        # Wait until MathJax has typeset the page (it loads on every page).
+        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        self.page.evaluate("() => MathJax.startup.promise")
+        # Scroll through the page so that lazily loaded images load too.
+        self.page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+                           " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }")
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("() => window.scrollTo(0, 0)")
+
+    def _route(self, base: str, route):
+        if route.request.url.startswith(base + "/"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module", params=toc_documents())
+def visit(request, browser, server):
+    doc = request.param
+    visit = PageVisit(browser, server, doc, WIDTHS[0])
+    visit.doc = doc
+    yield visit
+    visit.close()
+
+
+def test_no_request_leaves_the_site(visit):
+    assert visit.outside == [], f"{visit.doc} asks for outside resources: {visit.outside}"
+
+
+def test_no_failed_request(visit):
+    assert visit.failed == [], f"{visit.doc}: requests failed: {visit.failed}"
+
+
+def test_no_console_error(visit):
+    assert visit.errors == [], f"{visit.doc}: console errors: {visit.errors}"
+
+
+# Outside code blocks, TeX commands and delimiters must not survive typesetting.
+RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\\(frac|sum|log|mathbb|begin|end|left|right|int|parallel|mid)\b")
+
+
+def test_every_equation_is_typeset(visit):
+    page = visit.page
+    counts = page.evaluate("""() => ({
+        math: document.querySelectorAll('.math').length,
+        typeset: document.querySelectorAll('.math mjx-container').length,
+        errors: document.querySelectorAll('mjx-merror').length,
+    })""")
+    assert counts["errors"] == 0, f"{visit.doc}: MathJax reports {counts['errors']} TeX error(s)"
+    typeset, total = counts["typeset"], counts["math"]
+    assert typeset >= total, f"{visit.doc}: only {typeset} of {total} equations typeset"
+    text = page.evaluate("""() => {
+        const body = document.querySelector('main') || document.body;
+        const copy = body.cloneNode(true);
+        copy.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(n => n.remove());
+        return copy.innerText;
+    }""")
+    leftover = RAW_TEX.search(text)
+    context = text[max(0, leftover.start() - 60) : leftover.end() + 60] if leftover else ""
+    assert leftover is None, f"{visit.doc}: raw TeX left in the page: ...{context}..."
+
+
+def test_images_load_and_have_alt_text(visit):
+    images = visit.page.evaluate("""() => Array.from(document.images).map(img => ({
+        src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+        loaded: img.complete && img.naturalWidth > 0}))""")
+    for image in images:
+        assert image["loaded"], f"{visit.doc}: image {image['src']} did not load"
+        assert image["alt"] and image["alt"].strip(), f"{visit.doc}: image {image['src']} has no alt text"
+
+
+def test_launch_links_open_this_notebook(visit, config):
+    source = source_of(visit.doc)
+    links = visit.page.evaluate("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    binder = [href for href in links if href.startswith("https://mybinder.org/v2/")]
+    colab = [href for href in links if href.startswith("https://colab.research.google.com/github/")]
+    if source.suffix != ".ipynb":
+        assert binder == [] and colab == [], f"{visit.doc} is not a notebook but offers launch links"
+        return
+    repo = config["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
+    branch = config["repository"]["branch"]
+    path = source.relative_to(ROOT).as_posix()
+    assert f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{quote(path)}" in binder, binder
+    assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}" in colab, colab
+
+
+def test_screenshots(visit, browser, server):
+    """Screenshots at desktop and phone width, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = visit.doc.replace("/", "-")
+    visit.page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[0]}.png", full_page=True)
+    for width in WIDTHS[1:]:
+        narrow = PageVisit(browser, server, visit.doc, width)
+        try:
+            assert narrow.errors == [] and narrow.failed == [], (narrow.errors, narrow.failed)
+            narrow.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        finally:
+            narrow.close()
+    assert (SCREENSHOTS / f"{name}-{WIDTHS[-1]}.png").stat().st_size > 0
