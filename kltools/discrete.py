@@ -43,9 +43,11 @@ def kl(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
 
     Parameters
     ----------
-    p, q : array_like
+    p, q : array_like, or frozen scipy.stats distributions
         Probability vectors along ``axis``: finite, non-negative, summing to 1 (within
-        ``sqrt(eps)``). Other axes broadcast, as in NumPy.
+        ``sqrt(eps)``). Other axes broadcast, as in NumPy. Two distributions such as
+        ``stats.norm(0, 1)`` are handed to :func:`kltools.distributions.kl_between`, which
+        uses a closed form where one is registered and numerical integration otherwise.
     base : float, optional
         Base of the logarithm: ``None`` (default) for nats, ``2`` for bits.
     axis : int, optional
@@ -90,7 +92,19 @@ def kl(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
     inf
     >>> round(kl([0.5, 0.5], [0.25, 0.75], base=2), 6)
     0.207519
+
+    The same function compares SciPy's distributions, here N(0, 1) and N(1, 2²):
+
+    >>> from scipy import stats
+    >>> round(kl(stats.norm(0, 1), stats.norm(1, 2)), 6)  # log 2 + (1 + 1) / 8 - 1/2
+    0.443147
     """
+    if _is_distribution(p) or _is_distribution(q):
+        if axis != -1 or normalize:
+            raise TypeError("axis and normalize apply to arrays of probabilities, not to distributions")
+        from kltools.distributions import kl_between  # which imports this module
+
+        return kl_between(p, q, base=base)
     p, q = as_pmf_pair(p, q, axis=axis, normalize=normalize)
     p = np.moveaxis(p, axis, -1)
     q = np.moveaxis(q, axis, -1)
@@ -190,6 +204,11 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis
     # Exact for p / sum(p) and q / sum(q); every term -p log q is >= 0 once normalized.
     h = -special.xlogy(p, q).sum(axis=axis) / mass_p + np.log(mass_q)
     return _shaped(np.maximum(h, 0.0) / log_base(base), h.shape)
+
+
+def _is_distribution(x) -> bool:
+    """Whether ``x`` is a scipy.stats distribution (frozen or not) rather than probabilities."""
+    return hasattr(x, "logpdf") or hasattr(x, "logpmf")
 
 
 def _generalized_kl(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

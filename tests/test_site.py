@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,10 +97,17 @@ class PageVisit:
         self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
+        self.page.on("response", lambda res: res.ok or self.failed.append(f"{res.url} (HTTP {res.status})"))
         self.page.goto(f"{base}/{doc}.html", wait_until="networkidle")
         # Wait until MathJax has typeset the page (it loads on every page).
-        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        self.page.evaluate("() => MathJax.startup.promise")
+        try:
+            self.page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=10_000
+            )
+            self.page.evaluate("() => MathJax.startup.promise")
+            self.mathjax = True
+        except PlaywrightTimeout:
+            self.mathjax = False
         # Scroll through the page so that lazily loaded images load too.
         self.page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
                            " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }")
@@ -143,6 +151,7 @@ RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\\(frac|sum|log|mathbb|begin|end|left|rig
 
 
 def test_every_equation_is_typeset(visit):
+    assert visit.mathjax, f"{visit.doc}: MathJax did not start (is _static/mathjax in the site?)"
     page = visit.page
     counts = page.evaluate("""() => ({
         math: document.querySelectorAll('.math').length,
