@@ -21,7 +21,7 @@ test: book
 
 # Re-execute every chapter notebook in place, for authors: commit the result.
 notebooks: $(VENV)/.installed
-	$(BIN)/jupyter execute --inplace --timeout=600 $(NOTEBOOKS)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
