@@ -4,8 +4,9 @@ Usage: python tools/execute_notebooks.py chapters/*.ipynb   (what `make notebook
 
 Each notebook runs top to bottom in its own folder, as a reader's Jupyter would run it. Unlike
 ``jupyter execute --inplace``, no execution timestamps are written into the cells' metadata, and
-printed text is stored as one output per stream however the kernel happened to flush it, so
-re-executing an unchanged notebook leaves the file unchanged.
+printed text is stored as one output per stream however the kernel happened to flush it, and
+widget views (whose ids are random) are not stored, so re-executing an unchanged notebook leaves
+the file unchanged.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ def execute(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    # Saved widget state would only serve a frozen copy of the live controls (explorers show a
-    # pre-drawn version in the book instead), and holds every image the widgets displayed.
+    # Widget state is not saved (it would only serve a frozen copy of the live controls, and holds
+    # every image the widgets displayed), so stored outputs keep their other renderings: an
+    # explorer opened in Jupyter shows its pre-drawn sweep until its cell runs again.
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
+            for output in cell.outputs:
+                output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     nbformat.write(notebook, path)
     print(f"executed {path}")
 
