@@ -44,12 +44,15 @@ def chapter_notebooks(root: Path = ROOT) -> list[Path]:
 
 
 def with_install_cell(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
-    """The notebook with its install cell (replaced if present) before its first code cell."""
+    """The notebook with its install cell (replaced if it differs) before its first code cell."""
+    current = [cell for cell in notebook.cells if TAG in cell.metadata.get("tags", [])]
     cells = [cell for cell in notebook.cells if TAG not in cell.metadata.get("tags", [])]
     first_code = next((i for i, cell in enumerate(cells) if cell.cell_type == "code"), len(cells))
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [TAG, "remove-cell"]})
-    cell.id = TAG
-    cell.execution_count = None
+    if len(current) == 1 and current[0].source == source:
+        cell = current[0]  # up to date: keep it as executed
+    else:
+        cell = nbformat.v4.new_code_cell(source, metadata={"tags": [TAG, "remove-cell"]})
+        cell.id = TAG
     notebook.cells = [*cells[:first_code], cell, *cells[first_code:]]
     return notebook
 
