@@ -2,6 +2,7 @@
 #   make book    build the site into _build/html
 #   make test    run every test: kltools, doctests, notebooks (nbval), the build, the site in Chromium
 # Both create .venv/ from requirements*.txt when it is missing or older than them.
+#   make student build the student edition (no solutions) into _build/student: notebooks, zip, site
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 KLTOOLS := $(wildcard kltools/*.py)
 
-.PHONY: book test notebooks lint clean
+.PHONY: book test notebooks student lint clean
 
 book: $(VENV)/.installed _build/.kltools-stamp
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -22,6 +23,10 @@ test: book
 # Re-execute every chapter notebook in place, for authors: commit the result.
 notebooks: $(VENV)/.installed
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# The student edition: every chapter without its solutions, as notebooks (and a zip) and as a site.
+student: $(VENV)/.installed
+	$(BIN)/python tools/student_edition.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
