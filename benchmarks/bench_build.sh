@@ -22,7 +22,7 @@ build() {  # build(label): time `make book`, list the notebooks it executed
   start=$(date +%s%N)
   make book > build.log 2>&1 || { tail -30 build.log; exit 1; }
   tenths=$(( ($(date +%s%N) - start) / 100000000 ))
-  executed=$(grep -o 'chapters/[a-z_]*\.ipynb: Executing notebook' build.log | cut -d: -f1 | sort | tr '\n' ' ')
+  executed=$(grep -o 'chapters/[a-z_]*\.ipynb: Executing notebook' build.log | cut -d: -f1 | sort | tr '\n' ' ' || true)
   printf '%-34s %5d.%d s   executed: %s\n' "$1" $((tenths / 10)) $((tenths % 10)) "${executed:-nothing}"
 }
 
