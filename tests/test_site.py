@@ -122,7 +122,7 @@ class PageVisit:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
         self.page.on("response", lambda res: res.ok or self.failed.append(f"{res.url} (HTTP {res.status})"))
-        self.page.goto(f"{base}/{doc}.html", wait_until="networkidle")
+        self.page.goto(f"{base}/{doc}.html", wait_until="load")
         # Wait until MathJax has typeset the page (Sphinx loads it on every page with math).
         self.math = self.page.evaluate("() => document.querySelectorAll('.math').length")
         self.mathjax = False
@@ -138,7 +138,8 @@ class PageVisit:
         # Scroll through the page so that lazily loaded images load too.
         self.page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
                            " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }")
-        self.page.wait_for_load_state("networkidle")
+        # Then wait for what the checks need, every image loaded, rather than for network silence.
+        self.page.wait_for_function("() => Array.from(document.images).every(img => img.complete)")
         self.page.evaluate("() => window.scrollTo(0, 0)")
 
     def _route(self, base: str, route):
