@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from kltools import explorers
+from klbook import explorers
 
 BUDGET = 0.050
 BOOK = [explorers.bernoulli_asymmetry, explorers.forward_reverse, explorers.fisher_quadratic,

@@ -16,6 +16,8 @@ Modules: :mod:`~kltools.discrete` (divergence and entropies of probability array
 elementary functions) and :mod:`~kltools.validation` (input checks).
 """
 
+from importlib.metadata import version
+
 from kltools.discrete import cross_entropy, entropy, kl
 from kltools.distributions import kl_between, register_kl, registered_pairs
 from kltools.estimators import KLEstimate, kl_from_samples, kl_monte_carlo, mutual_information_from_samples
@@ -39,4 +41,4 @@ __all__ = [
     "register_kl",
     "registered_pairs",
 ]
-__version__ = "0.2.0"
+__version__ = version("kltools")

@@ -96,7 +96,7 @@ class Explorer:
 
     Examples
     --------
-    >>> from kltools.explorers import Explorer, Parameter
+    >>> from klbook.explorers import Explorer, Parameter
     >>> def setup(fig):
     ...     ax = fig.subplots()
     ...     line, = ax.plot([0, 1], [0, 0])

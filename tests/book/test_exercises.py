@@ -8,10 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from klbook.exercises import ANSWER_KEYS, KINDS, catalogue, check, exercises_in
 
-from kltools.exercises import ANSWER_KEYS, KINDS, catalogue, check, exercises_in
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_chapter_has_labelled_tagged_exercises():

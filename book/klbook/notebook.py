@@ -25,7 +25,7 @@ def glue_number(name: str, value: float, digits: int = 6) -> None:
 
     Examples
     --------
-    >>> from kltools.notebook import glue_number
+    >>> from klbook.notebook import glue_number
     >>> glue_number("example", 0.12345678901)  # shown in the text as {glue:text}`example:.4f`
     """
     from myst_nb import glue  # only the book's notebooks need MyST-NB
@@ -42,7 +42,7 @@ def markdown_table(header: Sequence, rows: Sequence[Sequence], align: str | None
 
     Examples
     --------
-    >>> from kltools.notebook import markdown_table
+    >>> from klbook.notebook import markdown_table
     >>> print(markdown_table(["x", "$p(x)$"], [["a", 0.5], ["b", 0.5]], align="lr").data)
     | x | $p(x)$ |
     | :- | -: |

@@ -2,7 +2,7 @@
 
 Exact references come from mpmath, computed from the very doubles that kltools sees (normalized
 exactly), so a failure is an error of kltools and not of the test's inputs. Hypothesis runs
-derandomized (tests/conftest.py).
+derandomized (tests/kltools/conftest.py).
 """
 
 from __future__ import annotations

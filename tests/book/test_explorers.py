@@ -6,9 +6,8 @@ import re
 
 import numpy as np
 import pytest
-
-from kltools import explorers
-from kltools.explorers import Explorer, Parameter
+from klbook import explorers
+from klbook.explorers import Explorer, Parameter
 
 BOOK_EXPLORERS = [
     explorers.bernoulli_asymmetry,

@@ -26,12 +26,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from klbook.exercises import exercises_in
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from kltools.exercises import exercises_in
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "student_edition.py"
 STUDENT = ROOT / "_build" / "student"
 SITE = STUDENT / "html"

@@ -25,40 +25,25 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from klbook import toc
+from klbook.browser import ADVICE, CHROMIUM_ARGS, find_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (1280, 390)
 MAX_PAGE_BYTES = 3_000_000
 WEIGHTS = ROOT / "_build" / "page_weights.json"
 
 
 def toc_documents() -> list[str]:
-    """Every document of _toc.yml, without its suffix, root first."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    docs = [toc["root"]]
-    for part in toc.get("parts", []):
-        docs += [chapter["file"] for chapter in part["chapters"]]
-    return docs
+    return toc.documents(ROOT)
 
 
 def source_of(doc: str) -> Path:
-    """The source file of a document: a notebook or a Markdown page."""
-    for suffix in (".ipynb", ".md"):
-        if (ROOT / (doc + suffix)).exists():
-            return ROOT / (doc + suffix)
-    raise FileNotFoundError(f"_toc.yml lists {doc!r}, but there is no {doc}.ipynb or {doc}.md")
+    return toc.source_of(doc, ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +81,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
+    chromium = find_chromium()
+    assert chromium, ADVICE  # `make test` installs one first (python -m klbook.browser --check)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

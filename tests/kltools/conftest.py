@@ -1,22 +1,27 @@
 """Shared settings and Hypothesis strategies for the kltools tests.
 
-Hypothesis runs derandomized: every run draws the same examples, so the suite gives the same
-verdict run after run, and a failure it reports can be reproduced by running it again.
+Hypothesis runs derandomized by default (the profile "ci"): every run draws the same examples, so
+the suite gives the same verdict run after run and a failure it reports can be reproduced by running
+it again. A developer who wants fresh examples asks for them, as numpy's own conftest allows:
+``HYPOTHESIS_PROFILE=random make unit`` draws new ones each run (and more of them).
 """
+
+import os
 
 import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
 settings.register_profile(
-    "kltools",
+    "ci",
     derandomize=True,
     deadline=None,
     max_examples=200,
     print_blob=True,
     database=None,  # nothing is written to disk; with derandomize=True there is nothing to replay
 )
-settings.load_profile("kltools")
+settings.register_profile("random", deadline=None, max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Number of outcomes of the generated distributions.
 SIZES = st.integers(min_value=1, max_value=10)
