@@ -5,7 +5,9 @@
 #   make unit       kltools' tests and doctests only, without building the book (fast)
 #   make student    build the student edition (no solutions) into _build/student: notebooks, zip, site
 #   make notebooks  re-execute every chapter notebook in place (authors: commit the result)
+#   make pdf        the PDF edition, _build/pdf/book.pdf (XeLaTeX; installs Debian's TeX packages if missing)
 #   make keys       rewrite the self-checks' digests from the answer keys in instructor/keys/
+#   make grade SUBMISSIONS=<folder> [KEYS=<folder>]   grade submitted notebooks into _build/grades
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,14 +16,22 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb)
 ANSWER_KEYS := $(wildcard instructor/keys/*.py)
 DIGESTS := $(patsubst instructor/keys/%.py,book/klbook/keys/%.json,$(ANSWER_KEYS))
 
-.PHONY: book test unit notebooks student keys lint clean
+.PHONY: book pdf test unit notebooks student grade keys lint clean
 
 # The site renders the committed, executed notebooks; `make test` re-runs every one of them (strict
 # nbval) and fails if a stored output differs from what the current code prints.
 book: $(VENV)/.installed $(DIGESTS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: book
+# The PDF edition: Jupyter Book's LaTeX builder with XeLaTeX, in its own folder (its own Sphinx
+# environment, so that it never forces the site to rebuild).
+pdf: $(VENV)/.installed $(DIGESTS)
+	bash _ext/latex/provide_tex.sh
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going --path-output _build/pdf
+	cp _build/pdf/_build/latex/book.pdf _build/pdf/book.pdf
+	mkdir -p _build/html && cp _build/pdf/book.pdf _build/html/book.pdf  # the landing page links it
+
+test: book pdf
 	$(BIN)/ruff check .
 	$(BIN)/python -m klbook.browser --check
 	$(BIN)/python -m pytest --doctest-modules kltools book/klbook tests \
@@ -35,6 +45,11 @@ notebooks: $(VENV)/.installed $(DIGESTS)
 
 student: $(VENV)/.installed $(DIGESTS)
 	$(BIN)/python -m klbook.student .
+
+# Grade a folder of submitted notebooks against instructor/keys (or KEYS): _build/grades/*.csv.
+grade: $(VENV)/.installed
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of .ipynb>"; exit 2; }
+	$(BIN)/python -m klbook.grading . "$(SUBMISSIONS)" $(if $(KEYS),--keys "$(KEYS)")
 
 keys: $(DIGESTS)
 

@@ -1,18 +1,56 @@
-"""A Sphinx extension that fixes two defects of the Jupyter Book 1 toolchain for this book.
+"""A Sphinx extension that fixes defects of the Jupyter Book 1 toolchain for this book.
+
+Every fix is generic (no chapter is named here) and is checked by a test:
 
 1. Jupyter Book 1 always loads sphinx-thebe, even with ``launch_buttons: thebe: false``. Its
    scripts name a CDN URL and, with Sphinx 7, declare ``const THEBE_JS_URL`` twice on every page,
    which is a console error. The book does not use thebe (Binder and Colab run the notebooks), so
-   its scripts and stylesheet are left out of every page.
+   its scripts and stylesheet are left out of every page (tests/book/test_site.py).
 2. MyST-NB merges the printed output of a cell by stripping each chunk the kernel sent and adding a
    newline after it, so a line that happened to arrive in two chunks is shown broken in two, and
    two builds of the same notebook can differ. The chunks of each stream are joined exactly first,
-   as nbval does, and MyST-NB's own merge then only tidies the end of the text.
+   as nbval does, and MyST-NB's own merge then only tidies the end of the text. The patch replaces
+   a module-level name of ``myst_nb.core.render``; :func:`check_myst_nb` makes the build stop if
+   that name or the MyST-NB version is not the one the patch was written for
+   (tests/book/test_toolchain_fixes.py).
+3. Accessibility of the HTML (axe-core, tests/book/test_site.py): docutils gives the citation list
+   ``role="list"`` with children of the deprecated role ``doc-biblioentry`` (not list items); MyST-NB
+   names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source".
+4. The PDF (``make pdf``, tests/book/test_pdf.py):
+   - sphinx-exercise 1.2.1 writes ``\\label{exercise:<label>}`` and sphinx-proof 0.4.0
+     ``\\label{None:<label>}`` (it fails to find the document), while Sphinx's references ask for
+     ``<document>:<label>``: every reference printed "??". Here both write the label references ask
+     for, and make ``\\ref`` print the number the site shows (Exercise 1.1, Theorem 2.1);
+   - sphinx-jupyterbook-latex numbers figures, exercises and theorems by section (1.11.1) when the
+     book has parts; the site numbers them by chapter, and so does the PDF here;
+   - an explorer's output (a pre-drawn sweep in HTML) falls back to its text placeholder in LaTeX:
+     the PDF shows its starting frame instead, with a line saying what the slider moves;
+   - roles ``{web}`text``` and ``{print}`text``` write text for the site only or for the PDF only
+     (for example "drag the slider" against "the figure shows the starting value").
 """
 
 from __future__ import annotations
 
-from myst_nb.core import render
+import base64
+import hashlib
+import html
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.core import render, utils
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+# The MyST-NB releases whose stream merge breaks lines (checked: 1.0.0 to 1.4.0). Outside this
+# range, check whether `myst_nb.core.utils.coalesce_streams` still strips each chunk: if it does
+# not, delete fix 2 and its test; if it does, widen the range.
+MYST_NB_BROKEN = ((1, 0), (1, 4, 0))
+
+
+# --- 1. sphinx-thebe ---------------------------------------------------------------------------
 
 
 def _is_thebe(asset) -> bool:
@@ -27,7 +65,9 @@ def drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
-_myst_nb_coalesce = render.coalesce_streams
+# --- 2. MyST-NB's stream merge -----------------------------------------------------------------
+
+_myst_nb_coalesce = utils.coalesce_streams
 
 
 def coalesce_streams(outputs):
@@ -43,7 +83,206 @@ def coalesce_streams(outputs):
     return _myst_nb_coalesce(joined)
 
 
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def check_myst_nb() -> None:
+    """Stop the build unless the patch of fix 2 is sure to take effect on this MyST-NB."""
+    found = version("myst-nb")
+    low, high = MYST_NB_BROKEN
+    if not low <= _version_tuple(found) <= high:
+        raise RuntimeError(
+            f"_ext/toolchain_fixes.py patches the stream merge of MyST-NB {'.'.join(map(str, low))} to "
+            f"{'.'.join(map(str, high))}, but MyST-NB {found} is installed: check whether "
+            "myst_nb.core.utils.coalesce_streams still breaks a line sent in pieces, then remove the "
+            "patch or widen MYST_NB_BROKEN")
+    target = getattr(render, "coalesce_streams", None)
+    if target not in (_myst_nb_coalesce, coalesce_streams):
+        raise RuntimeError("_ext/toolchain_fixes.py: myst_nb.core.render.coalesce_streams is no longer "
+                           "MyST-NB's stream merge: the patch would not take effect")
+    reader = getattr(render.MditRenderMixin, "_get_nb_code_cell_outputs", None)
+    if reader is None or "coalesce_streams" not in reader.__code__.co_names:
+        raise RuntimeError("_ext/toolchain_fixes.py: MyST-NB no longer merges streams through "
+                           "myst_nb.core.render.coalesce_streams: the patch would not take effect")
+
+
+# --- 3. Accessibility of the HTML --------------------------------------------------------------
+
+_HTML_FIXES = (
+    # A list whose items are list items (docutils: role="list" around role="doc-biblioentry").
+    ('role="doc-biblioentry"', 'role="listitem"'),
+    # The toggle's name is the text it shows ("Show code cell source").
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+)
+
+
+def fix_page_html(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body:
+        for old, new in _HTML_FIXES:
+            body = body.replace(old, new)
+        context["body"] = body
+
+
+# --- 4. The PDF ---------------------------------------------------------------------------------
+
+LATEX_PREAMBLE = r"""
+% _ext/toolchain_fixes.py: a label whose \ref prints the number the site shows.
+\makeatletter
+\newcommand{\klnumberlabel}[2]{\phantomsection\def\@currentlabel{#1}\label{#2}}
+\makeatother
+"""
+
+
+def _site_number(translator, node, countertype: str) -> str:
+    docname = translator.curfilestack[-1]
+    ids = node.get("ids") or [""]
+    number = translator.builder.env.toc_fignumbers.get(docname, {}).get(countertype, {}).get(ids[0], ())
+    return ".".join(map(str, number))
+
+
+def _labels(translator, node, number: str, *extra: str) -> str:
+    docname = translator.curfilestack[-1]
+    names = [f"{docname}:{node['label']}", *extra]
+    return "".join(rf"\klnumberlabel{{{number}}}{{{translator.idescape(name)}}}" for name in names) + "\n"
+
+
+def _admonition(translator, node, title: str | None = None):
+    translator.body.append("\n\\begin{sphinxadmonition}{note}")
+    if title is not None:
+        translator.body.append(title)
+
+
+def visit_exercise_latex(self, node):
+    number = _site_number(self, node, "exercise") if node.get("ids") else ""
+    self.body.append(_labels(self, node, number, f"exercise:{node['label']}"))
+    _admonition(self, node)
+
+
+def visit_solution_latex(self, node):
+    self.body.append(_labels(self, node, ""))
+    _admonition(self, node)
+
+
+def depart_admonition_latex(self, node):
+    self.body.append("\\end{sphinxadmonition}\n")
+
+
+def visit_proof_enumerable_latex(self, node):
+    number = _site_number(self, node, node.get("countertype", ""))
+    self.body.append(_labels(self, node, number))
+    realtype = node.get("realtype", "")
+    _admonition(self, node, f"{realtype.title()} {number}")
+
+
+def visit_proof_unenumerable_latex(self, node):
+    self.body.append(_labels(self, node, ""))
+    _admonition(self, node, node.get("realtype", "").title())
+
+
+def use_site_numbering(app):
+    """Number by chapter in the PDF too (sphinx-jupyterbook-latex sets 2 when the book has parts)."""
+    if app.builder.format == "latex":
+        app.config.numfig_secnum_depth = 1
+
+
+def register_latex_visitors(app):
+    if app.builder.format != "latex":
+        return
+    import sphinx_exercise.nodes as exercise
+    import sphinx_proof.nodes as proof
+    from sphinx_proof.nodes import NODE_TYPES
+
+    handlers = {
+        exercise.exercise_node: (visit_exercise_latex, depart_admonition_latex),
+        exercise.exercise_enumerable_node: (visit_exercise_latex, depart_admonition_latex),
+        exercise.solution_node: (visit_solution_latex, depart_admonition_latex),
+        proof.unenumerable_node: (visit_proof_unenumerable_latex, depart_admonition_latex),
+    }
+    for node_class in NODE_TYPES.values():
+        handlers[node_class] = (visit_proof_enumerable_latex, depart_admonition_latex)
+    for node_class, pair in handlers.items():
+        app.registry.add_translation_handlers(node_class, latex=pair)
+
+
+def tex_macros(config) -> str:
+    """The MathJax macros of the site (``mathjax3_config.tex.macros``) as LaTeX commands."""
+    macros = ((getattr(config, "mathjax3_config", None) or {}).get("tex", {})).get("macros", {})
+    lines = []
+    for name, value in macros.items():
+        body, args = (value[0], value[1]) if isinstance(value, (list, tuple)) else (value, 0)
+        lines.append(rf"\providecommand{{\{name}}}[{args}]{{{body}}}" if args
+                     else rf"\providecommand{{\{name}}}{{{body}}}")
+    return "\n".join(lines) + "\n"
+
+
+def add_latex_preamble(app, config):
+    """The labels' helper, and the same math macros as the site, for the PDF."""
+    elements = config.latex_elements
+    elements["preamble"] = elements.get("preamble", "") + LATEX_PREAMBLE + tex_macros(config)
+
+
+_EXPLORER = re.compile(r'<figure class="kltools-explorer"')
+_IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
+_LABELS = re.compile(r"labels = (\[.*?\]);")
+
+
+class ExplorerFrames(SphinxPostTransform):
+    """For LaTeX: an explorer's output becomes its starting frame and a line about its slider."""
+
+    default_priority = 3  # before MyST-NB's SelectMimeType (4) picks the text placeholder
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for bundle in list(self.document.findall(nodes.container)):
+            if bundle.get("nb_element") != "mime_bundle":
+                continue
+            for mime in bundle.children:
+                if mime.get("mime_type") == "text/html" and _EXPLORER.search(mime.astext()):
+                    bundle.replace_self(self.frame(mime.astext()))
+                    break
+
+    def frame(self, markup: str) -> list[nodes.Node]:
+        found = _IMG.search(markup)
+        png = base64.b64decode(found.group(1))
+        alt = html.unescape(found.group(2))
+        name = "explorer-" + hashlib.sha1(png).hexdigest()[:16] + ".png"
+        outdir = Path(self.app.builder.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / name).write_bytes(png)
+        image = nodes.image(uri=name, alt=alt, candidates={"*": name}, width="80%", align="center")
+        labels = json.loads(_LABELS.search(markup).group(1))
+        title, _, shown = alt.partition(", at ")
+        line = nodes.paragraph()
+        line += nodes.emphasis(text=f"{title}, shown at {shown}. On the book's web site and in Jupyter a "
+                                    f"slider moves it from {labels[0]} to {labels[-1]}.")
+        return [image, line]
+
+
+def web_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{web}`text```: text for the web site only (the PDF leaves it out)."""
+    node = addnodes.only(expr="html")
+    node += nodes.Text(text)
+    return [node], []
+
+
+def print_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{print}`text```: text for the PDF only (the site leaves it out)."""
+    node = addnodes.only(expr="latex")
+    node += nodes.Text(text)
+    return [node], []
+
+
 def setup(app):
-    app.connect("html-page-context", drop_thebe)
+    check_myst_nb()
     render.coalesce_streams = coalesce_streams
+    app.connect("html-page-context", drop_thebe)
+    app.connect("html-page-context", fix_page_html)
+    app.connect("builder-inited", use_site_numbering, priority=900)
+    app.connect("builder-inited", register_latex_visitors, priority=900)
+    app.connect("config-inited", add_latex_preamble, priority=900)
+    app.add_post_transform(ExplorerFrames)
+    app.add_role("web", web_role)
+    app.add_role("print", print_role)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
+from kltools import _scipy
 from kltools.validation import as_generator, as_int, as_samples
 
 __all__ = ["KLEstimate", "kl_from_samples", "kl_monte_carlo", "mutual_information_from_samples"]
@@ -54,10 +55,11 @@ def kl_monte_carlo(P, Q, n: int, rng: np.random.Generator) -> KLEstimate:
 
     Parameters
     ----------
-    P, Q : frozen scipy.stats distributions
+    P, Q : scipy.stats distributions
         Distributions of the same variable, with their parameters set, such as
-        ``scipy.stats.norm(0, 1)`` or ``scipy.stats.multivariate_normal(mean, cov)``: both
-        continuous (``logpdf``) or both discrete (``logpmf``). Draws come from ``P.rvs``.
+        ``scipy.stats.norm(0, 1)``, ``scipy.stats.multivariate_normal(mean, cov)`` or
+        ``scipy.stats.Normal(mu=0, sigma=1)``: both continuous (``logpdf``) or both discrete
+        (``logpmf``). Draws come from ``P.rvs`` (``P.sample`` for the new classes).
     n : int
         Number of draws, at least 2 (the standard error needs two).
     rng : numpy.random.Generator
@@ -92,6 +94,7 @@ def kl_monte_carlo(P, Q, n: int, rng: np.random.Generator) -> KLEstimate:
     >>> round(estimate, 4), round(stderr, 4)
     (0.4433, 0.0019)
     """
+    P, Q = _scipy.resolve(P, "P"), _scipy.resolve(Q, "Q")
     log_p = _log_probability(P, "P")
     log_q = _log_probability(Q, "Q")
     if log_p.__name__ != log_q.__name__:

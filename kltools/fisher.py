@@ -28,7 +28,7 @@ binom                  (p), n fixed                n/(p(1-p))
 geom                   (p)                         1/(p²(1-p))
 poisson                (mu λ)                      1/λ
 multivariate_normal    (mean μ), cov Σ fixed       Σ⁻¹
-dirichlet              (α_1, ..., α_k)             diag(ψ'(α_i)) - ψ'(Σ α_i)
+dirichlet              (α_1, ..., α_k)             diag(ψ'(α_i)) - ψ'(Σ α_i) 11ᵀ
 uniform                —                           not defined: the support moves with every parameter
 =====================  ==========================  ===============================================
 """
@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from kltools.distributions import _family, _parameters, _scipy_parameters
+from kltools import _scipy
 
 __all__ = ["fisher_information", "parameters", "with_parameters"]
 
@@ -92,6 +92,7 @@ def with_parameters(P, theta: ArrayLike):
     >>> parameters(Q)
     array([2.6, 2.9])
     """
+    P = _scipy.resolve(P, "P")
     family, values = _family_and_parameters(P)
     theta = np.asarray(theta, dtype=float)
     size = values[_MULTIVARIATE[family]].size if family in _MULTIVARIATE else len(_THETA[family])
@@ -101,7 +102,8 @@ def with_parameters(P, theta: ArrayLike):
         return stats.multivariate_normal(theta, values["cov"])
     if family == "dirichlet":
         return stats.dirichlet(theta)
-    given = _scipy_parameters(P) | {name: float(t) for name, t in zip(_THETA[family], theta, strict=True)}
+    moved = {name: float(t) for name, t in zip(_THETA[family], theta, strict=True)}
+    given = _scipy.scipy_parameters(P) | moved
     return P.dist(**given)
 
 
@@ -148,7 +150,8 @@ def fisher_information(P) -> np.ndarray:
 
 
 def _family_and_parameters(P) -> tuple[str, dict]:
-    family = _family(P)
+    P = _scipy.resolve(P, "P")
+    family = _scipy.family(P)
     if family == "uniform":
         raise ValueError(
             "the Fisher information of a uniform distribution is not defined: its support moves with "
@@ -158,7 +161,7 @@ def _family_and_parameters(P) -> tuple[str, dict]:
     if family not in _THETA and family not in _MULTIVARIATE:
         known = ", ".join([*_THETA, *_MULTIVARIATE])
         raise NotImplementedError(f"no Fisher information for {family}; the families known are {known}")
-    values = _parameters(P, "P")
+    values = _scipy.parameters(P, "P")
     if family in _EDGES:
         name, edges = _EDGES[family]
         if values[name] in edges:

@@ -22,14 +22,14 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from kltools.discrete import _shaped, entropy, kl
-from kltools.stable import phi_over_d
-from kltools.validation import as_joint_pmf, as_pmf_pair, log_base
+from kltools.discrete import entropy, kl
+from kltools.stable import _phi_over_d
+from kltools.validation import as_joint_pmf, as_pmf_pair, as_result, log_base
 
 __all__ = ["conditional_entropy", "jensen_shannon", "joint_entropy", "mutual_information"]
 
 
-def mutual_information(joint: ArrayLike, *, base: float | None = None) -> float:
+def mutual_information(joint: ArrayLike, *, base: float | None = None, normalize: bool = False) -> float:
     r"""Mutual information :math:`I(X; Y)` of two discrete variables, from their joint distribution.
 
     .. math:: I(X; Y) = \sum_{x, y} p(x, y) \log \frac{p(x, y)}{p(x)\, p(y)}
@@ -46,6 +46,8 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None) -> float:
         Finite, non-negative, and summing to 1 over all entries (within ``sqrt(eps)``).
     base : float, optional
         Base of the logarithm: ``None`` (default) for nats, ``2`` for bits.
+    normalize : bool, optional
+        Divide ``joint`` by its total first (for a table of counts). Default ``False``.
 
     Returns
     -------
@@ -95,7 +97,7 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None) -> float:
     >>> mutual_information([[0.5, 0.0], [0.0, 0.5]], base=2)
     1.0
     """
-    joint = as_joint_pmf(joint, "joint")
+    joint = as_joint_pmf(joint, "joint", normalize=normalize)
     weights, conditionals = _conditionals(joint)
     # p(y) sums to 1 only up to rounding; kl allows for that exactly, and the weights are divided
     # by their sum: the result is that of joint / joint.sum().
@@ -103,7 +105,7 @@ def mutual_information(joint: ArrayLike, *, base: float | None = None) -> float:
     return float(weights @ divergences)
 
 
-def conditional_entropy(joint: ArrayLike, *, base: float | None = None) -> float:
+def conditional_entropy(joint: ArrayLike, *, base: float | None = None, normalize: bool = False) -> float:
     r"""Conditional entropy :math:`H(Y \mid X)` of the column variable given the row variable.
 
     .. math:: H(Y \mid X) = \sum_x p(x)\, H(Y \mid X = x)
@@ -118,6 +120,8 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None) -> float
         known), columns those of Y. For :math:`H(X \mid Y)`, pass ``joint.T``.
     base : float, optional
         Base of the logarithm: ``None`` (default) for nats, ``2`` for bits.
+    normalize : bool, optional
+        Divide ``joint`` by its total first (for a table of counts). Default ``False``.
 
     Returns
     -------
@@ -146,12 +150,12 @@ def conditional_entropy(joint: ArrayLike, *, base: float | None = None) -> float
     >>> conditional_entropy([[0.5, 0.0], [0.0, 0.5]])
     0.0
     """
-    joint = as_joint_pmf(joint, "joint")
+    joint = as_joint_pmf(joint, "joint", normalize=normalize)
     weights, conditionals = _conditionals(joint)
     return float(weights @ entropy(conditionals, base=base))
 
 
-def joint_entropy(joint: ArrayLike, *, base: float | None = None) -> float:
+def joint_entropy(joint: ArrayLike, *, base: float | None = None, normalize: bool = False) -> float:
     r"""Joint entropy :math:`H(X, Y)` of two discrete variables.
 
     .. math:: H(X, Y) = -\sum_{x, y} p(x, y) \log p(x, y)
@@ -164,6 +168,8 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None) -> float:
         2-D array of probabilities ``p(x, y)``, as for :func:`mutual_information`.
     base : float, optional
         Base of the logarithm: ``None`` (default) for nats, ``2`` for bits.
+    normalize : bool, optional
+        Divide ``joint`` by its total first (for a table of counts). Default ``False``.
 
     Returns
     -------
@@ -183,11 +189,12 @@ def joint_entropy(joint: ArrayLike, *, base: float | None = None) -> float:
     >>> joint_entropy([[0.5, 0.0], [0.0, 0.5]], base=2)
     1.0
     """
-    joint = as_joint_pmf(joint, "joint")
+    joint = as_joint_pmf(joint, "joint", normalize=normalize)
     return entropy(joint.ravel(), base=base)
 
 
-def jensen_shannon(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1):
+def jensen_shannon(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1,
+                   normalize: bool = False):
     r"""Jensen-Shannon divergence of two discrete distributions.
 
     .. math:: \mathrm{JS}(P, Q) = \tfrac12 D(P \| M) + \tfrac12 D(Q \| M), \qquad M = \tfrac12 (P + Q)
@@ -204,7 +211,9 @@ def jensen_shannon(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axi
     base : float, optional
         Base of the logarithm: ``None`` (default) for nats, ``2`` for bits.
     axis : int, optional
-        The axis that holds the outcomes. Default: the last.
+        The axis that holds the outcomes. Default: the last (as in torch; SciPy's is 0).
+    normalize : bool, optional
+        Divide ``p`` and ``q`` by their sums first (for counts). Default ``False``.
 
     Returns
     -------
@@ -248,7 +257,7 @@ def jensen_shannon(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axi
     >>> jensen_shannon([[0.5, 0.5], [0.9, 0.1]], [0.5, 0.5]).round(6)
     array([0.      , 0.101749])
     """
-    p, q = as_pmf_pair(p, q, axis=axis)
+    p, q = as_pmf_pair(p, q, axis=axis, normalize=normalize)
     p = np.moveaxis(p, axis, -1)
     q = np.moveaxis(q, axis, -1)
     diff = p - q
@@ -258,9 +267,9 @@ def jensen_shannon(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axi
     diff, total = diff + h * total, total + h * diff
     t = np.divide(diff, total, out=np.zeros_like(total), where=total > 0).clip(-1.0, 1.0)
     # phi(t) + phi(-t) = t * (phi(t)/t - phi(-t)/(-t)), and (p + q) t = p - q: every term is >= 0.
-    terms = diff * (phi_over_d(t) - phi_over_d(-t))
+    terms = diff * (_phi_over_d(t) - _phi_over_d(-t))
     js = terms.sum(axis=-1) / (2 * total.sum(axis=-1))
-    return _shaped(np.clip(js, 0.0, math.log(2)) / log_base(base), js.shape)
+    return as_result(np.clip(js, 0.0, math.log(2)) / log_base(base), js.shape)
 
 
 def _conditionals(joint: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

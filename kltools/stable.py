@@ -11,7 +11,9 @@ in the last place even when their argument is tiny:
 - :math:`\\ln\\Gamma(a + h) - \\ln\\Gamma(a) - h\\,\\psi(a)`, from which the Gamma, Beta and
   Dirichlet divergences are built (:func:`lgamma_bregman`).
 
-Each uses the direct formula where it is accurate and its Taylor series where it is not.
+Each uses the direct formula where it is accurate and its Taylor series where it is not. Each
+checks its argument (a NaN, or a value outside the function's domain, raises ``ValueError``);
+kltools' own modules call the unchecked versions (``_phi_over_d``), whose inputs they have checked.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
+from kltools.validation import as_float_array
+
 # phi(d) / d**2 = 1/2 - d/6 + d**2/12 - ... = sum over k >= 2 of (-1)**k d**(k-2) / (k (k-1)).
 _SERIES = [(-1) ** k / (k * (k - 1)) for k in range(2, 14)]
 # _RADIUS[m]: the largest |d| for which the series cut after d**m is exact to 2**-56 relative.
@@ -30,8 +34,23 @@ _RADIUS = [(2.0**-56 * 0.5 * (m + 2) * (m + 3)) ** (1 / (m + 1)) for m in range(
 _SERIES_CUTOFF = 0.02
 
 
-def phi_over_d(d: np.ndarray) -> np.ndarray:
-    """:math:`\\varphi(d)/d`, where :math:`\\varphi(d) = (1 + d)\\log(1 + d) - d`, for arrays of d >= -1.
+def _checked(x: ArrayLike, name: str, *, at_least: float | None = None, above: float | None = None,
+             finite: bool = False) -> np.ndarray:
+    """``x`` as a float array, or a ValueError that names it: NaN, or outside the domain."""
+    arr = as_float_array(x, name)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN")
+    if finite and not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite")
+    if at_least is not None and (arr < at_least).any():
+        raise ValueError(f"{name} must be >= {at_least:g}, got {float(arr.min()):g}")
+    if above is not None and (arr <= above).any():
+        raise ValueError(f"{name} must be > {above:g}, got {float(arr.min()):g}")
+    return arr
+
+
+def phi_over_d(d: ArrayLike) -> np.ndarray:
+    """:math:`\\varphi(d)/d`, where :math:`\\varphi(d) = (1 + d)\\log(1 + d) - d`, for finite d >= -1.
 
     Accurate to a few units in the last place for every d: where ``|d| < 0.02`` the subtraction
     in ``(1 + d) * log1p(d) - d`` would cancel, so the Taylor series is summed instead, with just
@@ -43,7 +62,16 @@ def phi_over_d(d: np.ndarray) -> np.ndarray:
     >>> d = np.array([-1.0, -1e-9, 0.0, 1e-9, 0.5])
     >>> [float(f"{v:.6g}") for v in phi_over_d(d) * d]
     [1.0, 5e-19, 0.0, 5e-19, 0.108198]
+    >>> round(float(phi_over_d(0.5)), 12)  # (1.5 log 1.5 - 0.5) / 0.5
+    0.216395324324
     """
+    d = _checked(d, "d", at_least=-1.0, finite=True)
+    out = _phi_over_d(np.atleast_1d(d))
+    return out.reshape(d.shape)[()] if d.ndim == 0 else out
+
+
+def _phi_over_d(d: np.ndarray) -> np.ndarray:
+    """:func:`phi_over_d` without the checks, for 1-D or larger arrays (inf gives NaN)."""
     largest = max(d.max(initial=0.0), -d.min(initial=0.0))
     if largest < _SERIES_CUTOFF:
         return _phi_over_d_series(d, largest)
@@ -121,8 +149,9 @@ def log1pmx(x: ArrayLike) -> np.ndarray:
     >>> float(log1pmx(-1.0))
     -inf
     """
+    x = _checked(x, "x", at_least=-1.0, finite=True)
     with np.errstate(divide="ignore"):
-        direct = np.log1p(np.asarray(x, dtype=float)) - x
+        direct = np.log1p(x) - x
     return _direct_or_series(x, direct, _LOG1PMX_SERIES, _LOG1PMX_RADIUS, _LOG1PMX_CUTOFF)
 
 
@@ -149,8 +178,9 @@ def expm1mx(x: ArrayLike) -> np.ndarray:
     >>> [float(f"{v:.6g}") for v in expm1mx(np.array([-30.0, -1e-9, 0.0, 1e-5, 1.0]))]
     [29.0, 5e-19, 0.0, 5.00002e-11, 0.718282]
     """
-    with np.errstate(over="ignore"):
-        direct = np.expm1(np.asarray(x, dtype=float)) - x
+    x = _checked(x, "x")
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = np.where(np.isinf(x), np.inf, np.expm1(x) - x)
     return _direct_or_series(x, direct, _EXPM1MX_SERIES, _EXPM1MX_RADIUS, _EXPM1MX_CUTOFF)
 
 
@@ -198,7 +228,11 @@ def lgamma_bregman(a: ArrayLike, h: ArrayLike) -> np.ndarray:
     >>> float(f"{lgamma_bregman(1.0, 1.0):.6g}")  # lnΓ(2) - lnΓ(1) + γ = 0.577216
     0.577216
     """
-    a, h = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(h, dtype=float))
+    a = _checked(a, "a", above=0.0, finite=True)
+    h = _checked(h, "h", finite=True)
+    if ((a + h) <= 0).any():
+        raise ValueError("a + h must be > 0: lnΓ is defined for positive arguments")
+    a, h = np.broadcast_arrays(a, h)
     shape = a.shape
     a, h = a.ravel(), h.ravel()
     out = np.zeros(a.shape)

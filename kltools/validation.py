@@ -1,7 +1,9 @@
 """Checks that turn user input into probability arrays, or fail with a message that says what to do.
 
-Every public function of kltools calls these before it computes anything, so a bad input gives a
-clear ``TypeError`` or ``ValueError`` naming the argument, never a silently wrong number.
+The public functions of kltools's array modules call these before they compute anything, so a bad
+input gives a clear ``TypeError`` or ``ValueError`` naming the argument, never a silently wrong
+number. (Distributions are checked by ``kltools._scipy``.) :func:`as_result` gives results
+their form: a Python float for one distribution, a float64 array for a batch.
 
 A probability vector is accepted when its entries are finite and non-negative and its sum is 1
 within ``sqrt(eps)`` of its floating-point type (about 1.5e-8 for float64): the same tolerance
@@ -17,12 +19,28 @@ from numbers import Real
 import numpy as np
 
 
+def shown(value) -> str:
+    """``value`` as the user would type it: ``0.5`` rather than ``np.float64(0.5)``."""
+    if isinstance(value, np.generic) and np.ndim(value) == 0 and value.dtype.kind in "iufb":
+        value = value.item()
+    return repr(value)
+
+
 def as_float_array(x, name: str) -> np.ndarray:
     """Return ``x`` as a float array, or raise ``TypeError`` if it is not an array of real numbers."""
+    if hasattr(x, "logpdf") or hasattr(x, "logpmf"):
+        raise TypeError(
+            f"{name} is a scipy.stats distribution, not an array of probabilities: kltools.kl (or "
+            "kl_between) compares two distributions, a distribution's entropy is its .entropy() method, "
+            "and other quantities can be estimated from samples (kltools.kl_monte_carlo)"
+        )
     try:
         arr = np.asarray(x)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} must be a rectangular array of numbers ({err})") from None
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        raise TypeError(f"{name} has dtype {arr.dtype}; kltools computes in float64: convert it with "
+                        "np.asarray(..., dtype=np.float64)")
     if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be an array of real numbers, got dtype {arr.dtype}; "
@@ -49,7 +67,7 @@ def as_pmf(x, name: str, *, axis: int = -1, normalize: bool = False) -> np.ndarr
     """
     arr = as_float_array(x, name)
     if arr.ndim == 0:
-        raise ValueError(f"{name} must be an array of probabilities, got the scalar {arr[()]!r}")
+        raise ValueError(f"{name} must be an array of probabilities, got the scalar {float(arr[()]):g}")
     index = normalize_axis(axis, arr.ndim, name)
     if arr.shape[index] == 0:
         raise ValueError(f"{name} is empty along axis {axis}: a distribution needs at least one outcome")
@@ -121,7 +139,7 @@ def as_pmf_pair(p, q, *, axis: int = -1, normalize: bool = False) -> tuple[np.nd
 def normalize_axis(axis, ndim: int, name: str) -> int:
     """Return ``axis`` as a non-negative index into ``ndim`` dimensions, or raise ``ValueError``."""
     if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
-        raise TypeError(f"axis must be an integer, got {axis!r}")
+        raise TypeError(f"axis must be an integer, got {shown(axis)}")
     if not -ndim <= axis < ndim:
         raise ValueError(f"axis {axis} is out of range for {name}, which has {ndim} dimension(s)")
     return int(axis) % ndim
@@ -136,18 +154,19 @@ def log_base(base) -> float:
     if base is None:
         return 1.0
     if isinstance(base, bool) or not isinstance(base, Real):
-        raise TypeError(f"base must be a real number such as 2 or math.e (or None for nats), got {base!r}")
+        raise TypeError(f"base must be a real number such as 2 or math.e (None for nats), got {shown(base)}")
     if not (math.isfinite(base) and base > 0 and base != 1):
-        raise ValueError(f"base must be finite, positive and different from 1, got {base!r}")
+        raise ValueError(f"base must be finite, positive and different from 1, got {shown(base)}")
     return math.log(base)
 
 
-def as_joint_pmf(x, name: str) -> np.ndarray:
+def as_joint_pmf(x, name: str, *, normalize: bool = False) -> np.ndarray:
     """Check that ``x`` is the joint distribution of two variables and return it as a float array.
 
     A joint distribution is a 2-D array of probabilities (rows: outcomes of the first variable,
     columns: outcomes of the second) whose entries, all of them together, sum to 1 within
-    :func:`sum_tolerance`. Raises as :func:`as_pmf` does, and ``ValueError`` if ``x`` is not 2-D.
+    :func:`sum_tolerance`; with ``normalize=True``, a table of counts or weights, divided by its
+    total. Raises as :func:`as_pmf` does, and ``ValueError`` if ``x`` is not 2-D.
     """
     arr = as_float_array(x, name)
     if arr.ndim != 2:
@@ -157,13 +176,15 @@ def as_joint_pmf(x, name: str) -> np.ndarray:
         )
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}): each variable needs at least one outcome")
+    if normalize:
+        return as_pmf(arr.reshape(-1), name, normalize=True).reshape(arr.shape)
     total = arr.sum()
     if not (arr.min() >= 0 and np.isfinite(total)):
         _raise_bad_entries(arr, name)
     if abs(total - 1) > sum_tolerance(x):
         raise ValueError(
             f"the entries of {name} must sum to 1 (within {sum_tolerance(x):.1e}), but they sum to "
-            f"{total!r}; divide counts by their total first"
+            f"{float(total):g}; pass normalize=True to divide counts by their total"
         )
     return arr
 
@@ -198,7 +219,7 @@ def as_int(value, name: str, *, minimum: int) -> int:
     ``ValueError`` for an integer below ``minimum``.
     """
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+        raise TypeError(f"{name} must be an integer, got {shown(value)} of type {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
@@ -216,3 +237,9 @@ def as_generator(rng, name: str = "rng") -> np.random.Generator:
             "with a fixed seed, so that the result can be reproduced"
         )
     return rng
+
+
+def as_result(values, shape: tuple[int, ...]):
+    """A Python float for a single distribution, a float64 array of ``shape`` for a batch."""
+    values = np.asarray(values, dtype=float).reshape(shape)
+    return float(values) if values.ndim == 0 else values

@@ -36,9 +36,15 @@ __all__ = [
     "Explorer",
     "Parameter",
     "bernoulli_asymmetry",
+    "distillation_temperature",
     "fisher_quadratic",
     "forward_reverse",
     "gaussian_mutual_information",
+    "gaussian_separation",
+    "kl_regularized_policy",
+    "mean_field_gaussian",
+    "model_selection_risk",
+    "signal_detection",
 ]
 
 
@@ -269,17 +275,22 @@ def bernoulli_asymmetry(p: float = 0.2) -> Explorer:
     """
     from kltools.discrete import kl
 
-    grid = np.linspace(0.002, 0.998, 400)
+    # Logarithmically spaced ends: D(P‖Q) grows only like p·log(1/q) as q → 0 (and like
+    # (1 − p)·log(1/(1 − q)) as q → 1), so a linear grid stopping at 0.002 would draw a curve that
+    # looks finite at the ends. With points down to 1e-300 (and up to 1 - 1e-15, the last float
+    # below 1 worth using) the curve leaves the plot at both ends.
+    left, right = np.logspace(-300, np.log10(0.002), 200), np.logspace(-15, np.log10(0.002), 60)
+    grid = np.concatenate([left, np.linspace(0.002, 0.998, 400)[1:-1], 1 - right[::-1]])
     coin_p = np.array([p, 1 - p])
     coins_q = np.stack([grid, 1 - grid], axis=-1)
 
     def setup(fig):
         ax = fig.subplots()
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.88)
-        ax.plot(grid, kl(coin_p, coins_q), color="C0", label=r"$D(P\,\|\,Q)$")
+        ax.plot(grid, kl(coin_p, coins_q), color="C0", label=r"$D(P\,\|\,Q)$, infinite at $q = 0, 1$")
         ax.plot(grid, kl(coins_q, coin_p), color="C1", label=r"$D(Q\,\|\,P)$")
         ax.set_ylim(0, 3)
-        ax.set_xlim(0, 1)
+        ax.set_xlim(-0.02, 1.02)  # keeps the vertical climbs at q = 0 and q = 1 off the frame
         ax.set_xlabel(f"q = Q(heads)   (P(heads) = {p:g})")
         ax.set_ylabel("divergence (nats)")
         ax.legend(loc="upper center")
@@ -370,7 +381,8 @@ def forward_reverse(width: float = 1.2) -> Explorer:
             forward.set_ydata(stats.norm.pdf(x, 0, sigma_f))
             forward.set_label(f"forward: N(0, {sigma_f:.2f}²), D(P‖Q) = {d_forward:.3f}")
             reverse.set_ydata(stats.norm.pdf(x, mu_r, sigma_r))
-            reverse.set_label(f"reverse: N({mu_r:.2f}, {sigma_r:.2f}²), D(Q‖P) = {fit.fun:.3f}")
+            mu_text = f"{mu_r:.2f}".replace("-0.00", "0.00")  # no negative zero in the legend
+            reverse.set_label(f"reverse: N({mu_text}, {sigma_r:.2f}²), D(Q‖P) = {fit.fun:.3f}")
             legend = ax.legend(loc="upper left", fontsize=8, frameon=False)
             title.set_text(f"separation of the modes s = {separation:.2f}")
             return [mixture, forward, reverse, legend, title]
@@ -391,7 +403,7 @@ def fisher_quadratic() -> Explorer:
     >>> explorer.parameter.scale
     'log'
     """
-    from kltools.discrete import kl
+    from kltools import kl  # the entry point: kltools.discrete.kl takes arrays only
 
     direction = np.array([1.0, 1.0]) / np.sqrt(2)
     quadratic_coefficient = 0.5 * direction @ np.diag([1.0, 2.0]) @ direction  # ½ vᵀ I v
@@ -483,3 +495,384 @@ def gaussian_mutual_information(n: int = 500, seed: int = 2004) -> Explorer:
 
     return Explorer("Mutual information of a bivariate normal",
                     Parameter("rho", -0.95, 0.95, initial=0.6, label="ρ"), setup)
+
+
+def _regression_kl_risk(n: int, sigma: float, degree: int) -> tuple[float, float]:
+    """Exact KL risk and approximation part of the degree-``degree`` Gaussian polynomial fit.
+
+    The model selection chapter's example: n design points evenly spaced on [-1, 1], true mean
+    1 / (1 + 5 (x - 0.2)²), noise sd ``sigma``. With λ = ‖(I - H) m‖² / σ² and ν = n - p the risk is
+    ½ (E log W - log n) + (n + p + λ) E[1/W] / 2 - ½, W noncentral χ²(ν, λ), a Poisson(λ/2) mixture.
+    """
+    from scipy import special
+
+    x = np.linspace(-1, 1, n)
+    m = 1 / (1 + 5 * (x - 0.2) ** 2)
+    p, nu = degree + 1, n - degree - 1
+    if nu <= 2:
+        return np.nan, np.nan
+    q, _ = np.linalg.qr(np.polynomial.legendre.legvander(x, degree))
+    lam = np.sum((m - q @ (q.T @ m)) ** 2) / sigma**2
+    half = lam / 2
+    j = np.arange(max(0, int(half - 12 * np.sqrt(half) - 40)), int(half + 12 * np.sqrt(half) + 40))
+    w = stats.poisson.pmf(j, half)
+    e_log, e_inv = w @ (special.digamma(nu / 2 + j) + np.log(2)), w @ (1 / (nu + 2 * j - 2))
+    return 0.5 * (e_log - np.log(n)) + (n + p + lam) / 2 * e_inv - 0.5, 0.5 * np.log1p(lam / n)
+
+
+def model_selection_risk(sigma: float = 0.2) -> Explorer:
+    """KL risk of polynomial regression fits of degree 0-10, approximation plus estimation, as N moves.
+
+    >>> explorer = model_selection_risk()
+    >>> explorer.parameter.values()[:3]
+    array([20., 40., 60.])
+    """
+    degrees = np.arange(11)
+
+    def parts(n):
+        risk, approximation = np.array([_regression_kl_risk(n, sigma, d) for d in degrees]).T
+        return risk, approximation, risk - approximation
+
+    def setup(fig):
+        ax = fig.subplots()
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.88)
+        (total,) = ax.plot(degrees, np.ones(11), "o-", color="k", label="KL risk")
+        (approx,) = ax.plot(degrees, np.ones(11), "s--", color="C0", ms=4, label="approximation")
+        (estim,) = ax.plot(degrees, np.ones(11), "^--", color="C1", ms=4, label="estimation")
+        (best,) = ax.plot([], [], "o", color="C3", ms=11, mfc="none", mew=2, label="smallest risk")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-3, 20)
+        ax.set_xticks(degrees)
+        ax.set_xlabel("degree of the fitted polynomial")
+        ax.set_ylabel("nats per observation")
+        ax.legend(fontsize=8, loc="upper right", ncols=2)
+        title = ax.set_title("", fontsize=10)
+
+        def update(n):
+            n = int(np.rint(n))
+            risk, approximation, estimation = parts(n)
+            total.set_ydata(risk)
+            approx.set_ydata(approximation)
+            estim.set_ydata(estimation)
+            d = int(np.nanargmin(risk))
+            best.set_data([d], [risk[d]])
+            title.set_text(f"N = {n}, σ = {sigma:g}: smallest risk {risk[d]:.3f} nats at degree {d}")
+            return [total, approx, estim, best, title]
+
+        return update
+
+    return Explorer("KL risk of polynomial fits", Parameter("N", 20, 400, initial=40, frames=20, label="N"),
+                    setup)
+
+
+def mean_field_gaussian(scales: tuple[float, float] = (1.0, 1.5)) -> Explorer:
+    """Mean-field fits to a correlated bivariate normal P, in both directions, as ρ moves.
+
+    P = N(0, Σ) with standard deviations ``scales`` and correlation ρ. Among normal distributions
+    with independent coordinates, the reverse fit (minimising D(Q‖P)) has the variances 1/Λᵢᵢ,
+    Λ = Σ⁻¹, and the forward fit (minimising D(P‖Q)) the marginal variances Σᵢᵢ.
+
+    >>> explorer = mean_field_gaussian()
+    >>> explorer.parameter.high
+    0.95
+    """
+    s1, s2 = scales
+    angle = np.linspace(0, 2 * np.pi, 200)
+    circle = 2 * np.array([np.cos(angle), np.sin(angle)])  # Mahalanobis radius 2
+    rhos = np.linspace(-0.95, 0.95, 191)
+
+    def setup(fig):
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.3])
+        fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.86, wspace=0.3)
+        (p_line,) = left.plot([], [], color="k", label="P")
+        (rev_line,) = left.plot([], [], color="C3", ls="--", label="reverse fit")
+        (fwd_line,) = left.plot([], [], color="C0", label="forward fit")
+        extent = 2.3 * max(s1, s2)
+        left.set_xlim(-extent, extent)
+        left.set_ylim(-extent, extent)
+        left.set_aspect("equal")
+        left.set_xlabel("x₁")
+        left.set_ylabel("x₂")
+        left.legend(fontsize=7, loc="lower right")
+        right.plot(rhos, np.sqrt(1 - rhos**2), color="C3", ls="--", label="reverse: sd / marginal sd")
+        right.axhline(1, color="C0", label="forward: sd / marginal sd")
+        right.plot(rhos, -0.5 * np.log1p(-rhos**2), color="0.4", ls=":", label="min D, either direction")
+        (dot,) = right.plot([], [], "o", color="C3", ms=4)
+        right.set_ylim(0, 1.7)
+        right.set_xlabel("correlation ρ")
+        right.legend(fontsize=7, loc="upper center")
+        title = fig.suptitle("", fontsize=10)
+
+        def update(rho):
+            cov = np.array([[s1 * s1, rho * s1 * s2], [rho * s1 * s2, s2 * s2]])
+            p_line.set_data(*(np.linalg.cholesky(cov) @ circle))
+            reverse_sd = 1 / np.sqrt(np.diag(np.linalg.inv(cov)))
+            rev_line.set_data(*(reverse_sd[:, None] * circle))
+            fwd_line.set_data(*(np.array([s1, s2])[:, None] * circle))
+            dot.set_data([rho], [np.sqrt(1 - rho * rho)])
+            title.set_text(f"ρ = {rho:.2f}:  reverse sd = {reverse_sd[0]:.2f}, {reverse_sd[1]:.2f};  "
+                           f"min D = {-0.5 * np.log1p(-rho * rho):.3f} nats")
+            return [p_line, rev_line, fwd_line, dot, title]
+
+        return update
+
+    return Explorer("Mean-field fits to a correlated normal",
+                    Parameter("rho", -0.95, 0.95, initial=0.8, label="ρ"), setup)
+
+
+def gaussian_separation(high: float = 4.0) -> Explorer:
+    """Every divergence at once between N(0, 1) and N(μ, 1), as the separation μ moves.
+
+    Closed forms: D = μ²/2 (either direction), D_½ = μ²/4, TV = 2Φ(μ/2) − 1, H² = 2(1 − e^(−μ²/8))
+    (without the ½), χ² = e^(μ²) − 1 and W₁ = μ; the Jensen–Shannon divergence by quadrature.
+
+    >>> explorer = gaussian_separation()
+    >>> explorer.parameter.name
+    'mu'
+    """
+    from scipy import special
+
+    mus = np.linspace(0.0, high, 161)
+    # JS by the trapezoidal rule on a fine grid: the integrand is smooth and decays like a normal
+    # density, so the rule converges fast (to about 1e-12 here).
+    grid = np.linspace(-12.0, high + 12.0, 6001)
+
+    def jensen_shannon(mu):
+        mu = np.atleast_1d(mu)[:, None]
+        lp, lq = stats.norm.logpdf(grid)[None, :], stats.norm.logpdf(grid - mu)
+        lm = np.logaddexp(lp, lq) - np.log(2)
+        integrand = 0.5 * (np.exp(lp) * (lp - lm) + np.exp(lq) * (lq - lm))
+        values = np.trapezoid(integrand, grid, axis=-1)
+        return values if values.size > 1 else float(values[0])
+
+    curves = {
+        "KL  μ²/2": (0.5 * mus**2, "C0", "-"),
+        "Rényi ½  μ²/4": (0.25 * mus**2, "C0", ":"),
+        "χ²  e^(μ²) − 1": (np.expm1(mus**2), "C3", "-"),
+        "H² (no ½)": (-2 * np.expm1(-(mus**2) / 8), "C2", "-"),
+        "TV": (special.erf(mus / (2 * np.sqrt(2))), "C1", "-"),
+        "JS (≤ log 2)": (jensen_shannon(mus), "C4", "-"),
+        "W₁  μ": (mus, "k", "--"),
+    }
+    x = np.linspace(-4, high + 4, 400)
+
+    def setup(fig):
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.86, wspace=0.25)
+        left.plot(x, stats.norm.pdf(x), color="k", label="P = N(0, 1)")
+        (q_line,) = left.plot([], [], color="C1", label="Q = N(μ, 1)")
+        left.set_xlim(x[0], x[-1])
+        left.set_ylim(0, 0.5)
+        left.set_xlabel("x")
+        left.legend(fontsize=7, loc="upper right")
+        for label, (values, color, style) in curves.items():
+            right.plot(mus, values, color=color, ls=style, label=label)
+        right.axhline(np.log(2), color="C4", lw=0.6)
+        right.set_ylim(0, 3)
+        right.set_xlim(0, high)
+        right.set_xlabel("separation μ")
+        right.legend(fontsize=6.5, loc="upper left", ncol=2)
+        cursor = right.axvline(0, color="0.5", lw=0.8)
+        title = fig.suptitle("", fontsize=9)
+
+        def update(mu):
+            q_line.set_data(x, stats.norm.pdf(x, mu))
+            cursor.set_xdata([mu, mu])
+            tv, h2 = special.erf(mu / (2 * np.sqrt(2))), -2 * np.expm1(-mu * mu / 8)
+            title.set_text(f"μ = {mu:.2f}:  KL = {mu * mu / 2:.3f},  TV = {tv:.3f},  "
+                           f"JS = {jensen_shannon(mu):.3f},  H² = {h2:.3f},  W₁ = {mu:.2f}")
+            return [q_line, cursor, title]
+
+        return update
+
+    return Explorer("Divergences of two normal distributions",
+                    Parameter("mu", 0.0, high, initial=1.0, label="μ"), setup, figsize=(7.6, 3.3))
+
+
+def signal_detection(alpha: float = 0.05, max_n: int = 40) -> Explorer:
+    """A known signal in white Gaussian noise: the ROC curve and the Stein exponent as the SNR d moves.
+
+    With d = ‖s‖/σ, the optimal detector's ROC curve is P_D = Q(Q⁻¹(P_F) − d) (Q the normal tail
+    function), and the divergence between the two hypotheses is d²/2. The right panel shows the
+    best miss probability at false-alarm level ``alpha`` after n independent repetitions,
+    β_n = Φ(Q⁻¹(alpha) − d√n), against exp(−n d²/2).
+
+    >>> explorer = signal_detection()
+    >>> explorer.parameter.high
+    4.0
+    """
+    false_alarm = np.concatenate([np.geomspace(1e-6, 0.01, 60), np.linspace(0.01, 1.0, 200)[1:]])
+    repetitions = np.arange(1, max_n + 1)
+    z_alpha = stats.norm.isf(alpha)
+
+    def setup(fig):
+        left, right = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.09, right=0.97, bottom=0.16, top=0.86, wspace=0.32)
+        for d in (0.5, 1.0, 2.0, 3.0):
+            left.plot(false_alarm, stats.norm.sf(stats.norm.isf(false_alarm) - d), color="0.8", lw=1)
+        left.plot([0, 1], [0, 1], color="0.6", ls=":", lw=0.8)
+        (roc,) = left.plot([], [], color="C0", lw=2)
+        left.set_xlabel("false-alarm probability $P_F$")
+        left.set_ylabel("detection probability $P_D$")
+        left.set_xlim(0, 1)
+        left.set_ylim(0, 1.01)
+        (miss,) = right.plot([], [], "o", color="C1", ms=3, label=f"best β_n at α = {alpha}")
+        (slope,) = right.plot([], [], color="C2", ls="--", label="exp(−n d²/2)")
+        right.set_yscale("log")
+        right.set_ylim(1e-30, 1.5)
+        right.set_xlim(0, max_n + 1)
+        right.set_xlabel("repetitions n")
+        right.set_ylabel("miss probability")
+        right.legend(fontsize=8, loc="lower left")
+        title = fig.suptitle("", fontsize=10)
+
+        def update(d):
+            roc.set_data(false_alarm, stats.norm.sf(stats.norm.isf(false_alarm) - d))
+            miss.set_data(repetitions, stats.norm.cdf(z_alpha - d * np.sqrt(repetitions)))
+            slope.set_data(repetitions, np.exp(-repetitions * d * d / 2))
+            area = stats.norm.cdf(d / np.sqrt(2))
+            title.set_text(f"d = {d:.2f}:  D = d²/2 = {d * d / 2:.3f} nats,  area under the ROC {area:.3f}")
+            return [roc, miss, slope, title]
+
+        return update
+
+    return Explorer("Detecting a known signal in Gaussian noise",
+                    Parameter("d", 0.25, 4.0, initial=1.5, label="d"), setup, figsize=(7.6, 3.3))
+
+
+def kl_regularized_policy(reward: tuple[float, ...] = (0.0, 0.4, 0.1, 1.0, -0.5, 1.2),
+                          reference: tuple[float, ...] = (0.30, 0.25, 0.20, 0.12, 0.08, 0.05)) -> Explorer:
+    """The optimum π* ∝ π_ref·exp(r/β) of E_π[r] − β D(π‖π_ref), as the strength β of the penalty moves.
+
+    Left: π_ref and π* over the actions (large β keeps π* at π_ref, small β puts it on the action of
+    largest reward). Right: the expected reward of π* against its divergence from π_ref, the best
+    reward any policy reaches within that divergence, with π*_β marked.
+
+    >>> explorer = kl_regularized_policy()
+    >>> explorer.parameter.scale
+    'log'
+    """
+    r, ref = np.asarray(reward, dtype=float), np.asarray(reference, dtype=float)
+    actions = np.arange(len(r))
+
+    def optimum(beta):
+        w = np.log(ref) + r / beta
+        w = np.exp(w - w.max())
+        return w / w.sum()
+
+    def divergence(pi):
+        return float(np.sum(pi * np.log(pi / ref), where=pi > 0))
+
+    curve = [optimum(b) for b in np.geomspace(0.01, 100.0, 300)]
+    kls = [divergence(p) for p in curve]
+    rewards = [float(p @ r) for p in curve]
+
+    def setup(fig):
+        left, right = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.08, right=0.97, bottom=0.17, top=0.85, wspace=0.3)
+        left.bar(actions, ref, width=0.8, color="none", edgecolor="0.4", label="π_ref")
+        bars = left.bar(actions, ref, width=0.5, color="C0", label="π*")
+        left.set_xticks(actions, [f"{a}\nr={v:g}" for a, v in zip(actions, r, strict=True)], fontsize=7)
+        left.set_ylim(0, 1)
+        left.set_ylabel("probability")
+        left.legend(fontsize=7, loc="upper left")
+        right.plot(kls, rewards, color="0.4")
+        right.axhline(r.max(), color="0.6", ls=":", lw=0.8)
+        (dot,) = right.plot([], [], "o", color="C0", ms=5)
+        right.set_xlabel("D(π*‖π_ref) (nats)")
+        right.set_ylabel("expected reward of π*")
+        title = fig.suptitle("", fontsize=10)
+
+        def update(beta):
+            pi = optimum(beta)
+            for bar, h in zip(bars, pi, strict=True):
+                bar.set_height(h)
+            d, e = divergence(pi), float(pi @ r)
+            dot.set_data([d], [e])
+            title.set_text(f"β = {beta:.3g}:  E r = {e:.3f},  D(π*‖π_ref) = {d:.3f} nats")
+            return [*bars, dot, title]
+
+        return update
+
+    return Explorer("The KL-regularized optimum",
+                    Parameter("beta", 0.02, 20.0, initial=0.5, label="β", scale="log"), setup,
+                    figsize=(7.6, 3.3))
+
+
+def _bimodal_teacher_logits(classes: int = 30) -> np.ndarray:
+    # Two bumps, at class 7 (the larger) and class 21, scaled so that at T = 1 the teacher is sharp.
+    k = np.arange(classes, dtype=float)
+    return 6.0 * np.logaddexp(-((k - 7) ** 2) / 4.5, np.log(0.6) - (k - 21) ** 2 / 8.0)
+
+
+def _student_log_probs(eta, u):
+    # A student with two parameters: logits eta[0] u + eta[1] u^2 (a discretized normal when eta[1] < 0).
+    logits = eta[0] * u + eta[1] * u**2
+    m = logits.max()
+    return logits - m - np.log(np.sum(np.exp(logits - m)))
+
+
+def _student_fits(log_p, u):
+    # The forward fit D(p‖q) (convex in eta, gradient E_q t − E_p t) and the best of two reverse fits
+    # D(q‖p) (gradient Cov_q(t, log q − log p)), started at either bump; t = (u, u²).
+    stats_t = np.stack([u, u**2])
+    p = np.exp(log_p)
+
+    def forward(eta):
+        log_q = _student_log_probs(eta, u)
+        return float(p @ (log_p - log_q)), stats_t @ (np.exp(log_q) - p)
+
+    def reverse(eta):
+        log_q = _student_log_probs(eta, u)
+        q, gap = np.exp(log_q), log_q - log_p
+        value = float(q @ gap)
+        return value, stats_t @ (q * (gap - value))
+
+    fwd = optimize.minimize(forward, [0.0, -1.0], jac=True, method="BFGS")
+    starts = [[-2 * c / 0.05, -1 / 0.05] for c in (u[np.argmax(p)], u[np.argmax(np.where(u > 0, p, 0))])]
+    rev = min((optimize.minimize(reverse, s0, jac=True, method="BFGS") for s0 in starts), key=lambda r: r.fun)
+    return fwd, rev
+
+
+def distillation_temperature(teacher_logits=None) -> Explorer:
+    """A bimodal teacher softened by the temperature T, and a unimodal student fitted both ways.
+
+    The teacher's distribution is p_T = softmax(z/T); the student's logits are quadratic in k. Blue
+    steps: p_T. Orange: the student minimizing D(p_T‖q) (it covers both bumps); green: the one
+    minimizing D(q‖p_T) (it sits on one bump).
+
+    >>> explorer = distillation_temperature()
+    >>> explorer.parameter.scale
+    'log'
+    """
+    z = _bimodal_teacher_logits() if teacher_logits is None else np.asarray(teacher_logits, dtype=float)
+    k = np.arange(z.size, dtype=float)
+    u = (k - k.mean()) / 10.0
+
+    def setup(fig):
+        ax = fig.subplots()
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.87)
+        (teacher,) = ax.plot(k, np.zeros_like(k), drawstyle="steps-mid", color="C0", lw=2, label="teacher $p_T$")
+        (fwd_line,) = ax.plot(k, np.zeros_like(k), "o-", color="C1", ms=3, label="student, forward KL")
+        (rev_line,) = ax.plot(k, np.zeros_like(k), "s--", color="C2", ms=3, label="student, reverse KL")
+        ax.set_ylim(0, 0.75)
+        ax.set_xlabel("class k")
+        ax.set_ylabel("probability")
+        ax.legend(fontsize=8, loc="upper right")
+        title = ax.set_title("", fontsize=10)
+
+        def update(t):
+            log_p = z / t - z.max() / t
+            log_p -= np.log(np.sum(np.exp(log_p)))
+            fwd, rev = _student_fits(log_p, u)
+            teacher.set_ydata(np.exp(log_p))
+            fwd_line.set_ydata(np.exp(_student_log_probs(fwd.x, u)))
+            rev_line.set_ydata(np.exp(_student_log_probs(rev.x, u)))
+            title.set_text(f"T = {t:.3g}:  min D(p_T‖q) = {fwd.fun:.3f},  min D(q‖p_T) = {rev.fun:.3f} nats")
+            return [teacher, fwd_line, rev_line, title]
+
+        return update
+
+    return Explorer("Distillation at temperature T",
+                    Parameter("T", 0.5, 10.0, initial=2.0, label="T", scale="log", frames=17), setup,
+                    figsize=(7.2, 3.3))

@@ -52,6 +52,7 @@ def grid_index(value: float, scale: str, step: float) -> tuple[int, int] | None:
     return (1 if value > 0 else -1), round(math.log(abs(value)) / step)
 
 
+@functools.lru_cache(maxsize=4096)  # the same grid index, checked again, costs nothing the second time
 def digest(label: str, position: int, scale: str, index: tuple[int, int], salt: str) -> str:
     """The salted PBKDF2 digest of one grid index of one number of an answer."""
     text = f"{label}|{position}|{scale}|{index[0]}|{index[1]}".encode()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["documents", "notebooks", "parts", "source_of", "sources"]
+__all__ = ["chapters", "documents", "notebooks", "parts", "source_of", "sources"]
 
 SUFFIXES = (".ipynb", ".md")
 
@@ -44,6 +44,27 @@ def parts(book: str | Path) -> list[tuple[str | None, list[str]]]:
     if "parts" in toc:
         return [(part.get("caption"), _walk(part.get("chapters"))) for part in toc["parts"]]
     return [(None, _walk(toc.get("chapters")) + _walk(toc.get("sections")))]
+
+
+def chapters(book: str | Path) -> list[tuple[str | None, list[str]]]:
+    """The parts whose documents are numbered (``numbered: true``), as :func:`parts`.
+
+    A table of contents without parts gives one part with no caption, when it is numbered.
+
+    >>> from pathlib import Path
+    >>> import tempfile
+    >>> book = Path(tempfile.mkdtemp())
+    >>> _ = (book / "_toc.yml").write_text(
+    ...     "format: jb-book\\nroot: intro\\nparts:\\n- caption: One\\n  numbered: true\\n  chapters:\\n"
+    ...     "  - file: a\\n- caption: Reference\\n  chapters:\\n  - file: api\\n")
+    >>> chapters(book)
+    [('One', ['a'])]
+    """
+    toc = _read(Path(book))
+    if "parts" in toc:
+        return [(part.get("caption"), _walk(part.get("chapters"))) for part in toc["parts"]
+                if part.get("numbered")]
+    return parts(book) if toc.get("defaults", {}).get("numbered") or toc.get("numbered") else []
 
 
 def documents(book: str | Path) -> list[str]:

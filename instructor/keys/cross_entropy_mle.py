@@ -25,6 +25,23 @@ def _draws() -> tuple[float, float]:
     return needed(1.0), needed(0.1)
 
 
+def _optimism(n: int) -> float:
+    """The optimism of the normal fit, (1 + 1/n) n E[1/chi2_(n-1)] / 2 - 1/2.
+
+    E[1/chi2_k] from the moments of the chi-squared law, 2^(-1) Γ(k/2 - 1) / Γ(k/2), in mpmath.
+    """
+    import mpmath
+
+    k = mpmath.mpf(n - 1)
+    mean_inverse = mpmath.gamma(k / 2 - 1) / (2 * mpmath.gamma(k / 2))
+    return float((1 + mpmath.mpf(1) / n) * n * mean_inverse / 2 - mpmath.mpf(1) / 2)
+
+
+def _small_samples() -> tuple[float, int]:
+    akaike_close = next(n for n in range(30, 200) if _optimism(n) / (2 / n) < 1.08)
+    return _optimism(10), akaike_close
+
+
 KEYS: dict[str, AnswerKey] = {
     "mle-ex-3": AnswerKey(
         _batch_loss, "two numbers in nats: (the mean loss, the mean smoothed loss)",
@@ -34,4 +51,8 @@ KEYS: dict[str, AnswerKey] = {
         _draws, "two numbers: (the draws for δ = 1, the draws for δ = 0.1)",
         "set the relative standard error of part 1 equal to one hundredth and solve for n; the "
         "count grows like the inverse square of δ.", rtol=0.01),
+    "mle-ex-7": AnswerKey(
+        _small_samples, "two numbers: (the optimism for N = 10 in nats, the N of part 2)",
+        "the optimism is 2/(N − 3) nats and Akaike's approximation 2/N; their ratio N/(N − 3) decreases "
+        "with N, so look for the first N where it drops below 1.08."),
 }

@@ -23,6 +23,13 @@ def _coin() -> tuple[float, float, float]:
     return special.betaln(a, b) - special.betaln(a0, b0), a, b
 
 
+def _alpha_half() -> float:
+    # D_1/2 = 4 (1 - Bhattacharyya coefficient); for normals the coefficient is a closed form.
+    m1, s1, m2, s2 = 0.0, 1.0, 1.0, 2.0
+    bc = np.sqrt(2 * s1 * s2 / (s1**2 + s2**2)) * np.exp(-((m1 - m2) ** 2) / (4 * (s1**2 + s2**2)))
+    return 4 * (1 - bc)
+
+
 KEYS: dict[str, AnswerKey] = {
     "fr-ex-5": AnswerKey(
         _naive_sums, "three numbers in nats: (the naive sum, the naive sum times δ, "
@@ -33,4 +40,8 @@ KEYS: dict[str, AnswerKey] = {
         _coin, "three numbers: (the log evidence, a, b of the best Beta(a, b))",
         "the evidence of the sequence is a ratio of beta functions; the maximiser of the ELBO "
         "is the distribution where the divergence to the posterior vanishes.", rtol=1e-4),
+    "fr-ex-7": AnswerKey(
+        _alpha_half, "one number: D_{1/2}(P‖Q) in nats",
+        "at α = 1/2 the divergence is 4 times one minus the overlap ∫√(pq); for two normal densities "
+        "the overlap is a Gaussian integral.", rtol=1e-6),
 }

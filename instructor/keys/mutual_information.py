@@ -2,6 +2,8 @@
 
 
 
+import math
+
 import numpy as np
 from klbook.answerkeys import AnswerKey
 from scipy import optimize
@@ -33,6 +35,32 @@ def _plug_in_bias() -> tuple[float, float]:
     return tuple((k - 1) ** 2 / (2 * n) for n in (200, 2000))  # the first-order bias, in nats
 
 
+def _binary_entropy_bits(p: float) -> float:
+    return 0.0 if p in (0.0, 1.0) else -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+
+
+def _fano_three_bits() -> tuple[float, float, float]:
+    # Closed forms: three independent binary symmetric channels with fair inputs.
+    eps, m = 0.1, 8
+    h_cond = 3 * _binary_entropy_bits(eps)
+    pe = 1 - (1 - eps) ** 3
+
+    def right_side(q: float) -> float:  # h(q) + q log2(m - 1), increasing on [0, (m-1)/m]
+        return _binary_entropy_bits(q) + q * math.log2(m - 1)
+
+    lo, hi = 0.0, (m - 1) / m
+    for _ in range(200):  # bisection, independent of the solution's brentq
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if right_side(mid) < h_cond else (lo, mid)
+    return h_cond, pe, (lo + hi) / 2
+
+
+def _binary_gaussian_input() -> float:
+    # I = log 2 - E log(1 + exp(-2 Y)), Y = 1 + Z, by Gauss-Hermite quadrature (P = N = 1).
+    z, w = np.polynomial.hermite_e.hermegauss(150)
+    return math.log(2) - (w / w.sum()) @ np.log1p(np.exp(-2 * (1 + z)))
+
+
 KEYS: dict[str, AnswerKey] = {
     "mi-ex-1": AnswerKey(
         _machine, "five numbers in bits: H(X), H(X|Y=0), H(X|Y=1), H(X|Y), I(X;Y)",
@@ -46,4 +74,12 @@ KEYS: dict[str, AnswerKey] = {
         _plug_in_bias, "two numbers in nats: (the mean of Î for n = 200, for n = 2000)",
         "Î is the mutual information, in nats, of the table of relative frequencies of the n "
         "pairs; average it over the simulated samples, for each n.", rtol=0.08),
+    "mi-ex-7": AnswerKey(
+        _fano_three_bits, "three numbers: (H(X|Y) in bits, P_e of the best guess, Fano's bound on P_e)",
+        "the joint table is p(y | x)/8 with p(y | x) a product over the three bits; the bound is the "
+        "P_e at which h(P_e) + P_e log2(7) reaches H(X|Y).", rtol=1e-6, atol=1e-9),
+    "mi-ex-8": AnswerKey(
+        _binary_gaussian_input, "one number: I(X; Y) in nats for the binary input at P = N = 1",
+        "Y has the density of an equal mixture of N(-1, 1) and N(1, 1); subtract h(Z) from h(Y), "
+        "in nats.", rtol=1e-6),
 }

@@ -9,12 +9,9 @@ import pytest
 from klbook import explorers
 from klbook.explorers import Explorer, Parameter
 
-BOOK_EXPLORERS = [
-    explorers.bernoulli_asymmetry,
-    explorers.forward_reverse,
-    explorers.fisher_quadratic,
-    explorers.gaussian_mutual_information,
-]
+# Every explorer the module defines for the book: all its public functions but the two classes.
+BOOK_EXPLORERS = [getattr(explorers, name) for name in explorers.__all__
+                  if name not in ("Explorer", "Parameter")]
 
 
 def line(frames: int = 5) -> Explorer:

@@ -6,8 +6,12 @@ counted as a failure, so a page passes only if it works offline. For each page: 
 error, no failed request, every equation typeset by MathJax (no raw TeX left, no TeX error), every
 image loaded and described by alt text, on notebook chapters Binder and Colab links that open this
 repository's notebook, explorers whose slider and play button change the figure, figures that stay
-readable in dark mode, and at most 3 MB transferred. Screenshots at 1280 and 390 px (and in dark
-mode) go to _build/screenshots/; the weight of every page to _build/page_weights.json.
+readable in dark mode, and at most 3 MB transferred. Accessibility: axe-core (from the PyPI
+package axe-playwright-python, injected from the installed file) finds no critical or serious
+issue on any page, light or dark (counts per impact in _build/axe_counts.json); the explorers work
+from the keyboard; at 390 px no page scrolls sideways. The site's search finds the chapters for the
+book's terms. Screenshots at 1280 and 390 px (and in dark mode) go to _build/screenshots/; the
+weight of every page to _build/page_weights.json.
 
 Run ``make book`` first (``make test`` does).
 """
@@ -23,6 +27,7 @@ import threading
 from pathlib import Path
 from urllib.parse import quote
 
+import axe_playwright_python
 import pytest
 import yaml
 from klbook import toc
@@ -36,6 +41,10 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 WIDTHS = (1280, 390)
 MAX_PAGE_BYTES = 3_000_000
 WEIGHTS = ROOT / "_build" / "page_weights.json"
+AXE_COUNTS = ROOT / "_build" / "axe_counts.json"
+AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+# Pages Sphinx generates besides the table of contents' (the proof index among them).
+GENERATED_PAGES = ("genindex", "prf-prf", "py-modindex", "search")
 
 
 def toc_documents() -> list[str]:
@@ -109,7 +118,7 @@ class PageVisit:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
         self.page.on("response", lambda res: res.ok or self.failed.append(f"{res.url} (HTTP {res.status})"))
-        self.page.goto(f"{base}/{doc}.html", wait_until="load")
+        self.page.goto(f"{base}/{doc if '.html' in doc else doc + '.html'}", wait_until="load")
         # Wait until MathJax has typeset the page (Sphinx loads it on every page with math).
         self.math = self.page.evaluate("() => document.querySelectorAll('.math').length")
         self.mathjax = False
@@ -139,6 +148,40 @@ class PageVisit:
     def close(self):
         self.context.close()
 
+    def audit(self, mode: str) -> list[dict]:
+        """axe-core's violations on this page in a colour mode ("light" or "dark").
+
+        Light mode runs every rule axe runs by default, plus label-content-name-mismatch (a name
+        that differs from the visible label defeats speech input). Dark mode changes colours only
+        (the same DOM, the same ARIA), so it reruns the rules that depend on colour. No preload:
+        axe would fetch the stylesheets again, only for the CSSOM of the experimental
+        css-orientation-lock rule, and it resolves the theme's ``@import "basic.css"`` against the
+        page instead of the stylesheet (a 404 that is axe's, not the site's).
+        """
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE_SCRIPT))
+        options = ({"rules": {"label-content-name-mismatch": {"enabled": True}}} if mode == "light"
+                   else {"runOnly": ["color-contrast", "link-in-text-block"]})
+        options["preload"] = False
+        # Switch the mode, then wait for the theme's colour transitions to end (axe would otherwise
+        # read colours halfway between the two modes).
+        self.page.evaluate("""async mode => { document.documentElement.dataset.theme = mode;
+            document.documentElement.dataset.mode = mode;
+            await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            await Promise.all(document.getAnimations().map(a => a.finished)); }""", mode)
+        violations = self.page.evaluate("""async options => (await axe.run(document, options)).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))""", options)
+        self.page.evaluate("() => { document.documentElement.dataset.theme = 'light'; "
+                           "document.documentElement.dataset.mode = 'light'; }")
+        counts = json.loads(AXE_COUNTS.read_text()) if AXE_COUNTS.exists() else {}
+        tally = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
+        for violation in violations:
+            tally[violation["impact"]] += len(violation["nodes"])
+        counts[f"{self.doc} ({mode})"] = tally
+        AXE_COUNTS.write_text(json.dumps(counts, indent=1, sort_keys=True))
+        return violations
+
 
 @pytest.fixture(scope="module", params=toc_documents())
 def visit(request, browser, server):
@@ -147,6 +190,58 @@ def visit(request, browser, server):
     visit.doc = doc
     yield visit
     visit.close()
+
+
+@pytest.fixture(scope="module")
+def narrow(visit, browser, server):
+    """The same page at phone width."""
+    narrow = PageVisit(browser, server, visit.doc, WIDTHS[-1])
+    narrow.doc = visit.doc
+    yield narrow
+    narrow.close()
+
+
+def blocking(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}: {v['help']}): {v['nodes'][:3]}"
+            for v in violations if v["impact"] in ("critical", "serious")]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_accessibility(visit, mode):
+    """axe-core finds no critical or serious issue on the page."""
+    found = blocking(visit.audit(mode))
+    assert found == [], f"{visit.doc} ({mode}): {found}"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_generated_pages_accessible(browser, server, mode):
+    """The same audit on the pages Sphinx generates (index, proof index, module index, search)."""
+    problems = {}
+    for doc in GENERATED_PAGES:
+        page = PageVisit(browser, server, doc, WIDTHS[0])
+        page.doc = doc
+        try:
+            assert page.outside == [] and page.failed == [] and page.errors == [], (
+                doc, page.outside, page.failed, page.errors)
+            if found := blocking(page.audit(mode)):
+                problems[doc] = found
+        finally:
+            page.close()
+    assert problems == {}, f"{mode}: {problems}"
+
+
+def test_no_sideways_scroll_at_phone_width(narrow):
+    """At 390 px the page as a whole never scrolls sideways (wide content scrolls in its own box)."""
+    overflow = narrow.page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const wide = Array.from(document.querySelectorAll('main *')).filter(n => {
+            const box = n.getBoundingClientRect();
+            return box.width > 0 && box.right > width + 1;
+        }).filter(n => n.parentElement.getBoundingClientRect().right <= width + 1);
+        return {scroll: document.documentElement.scrollWidth, width: width,
+                wide: wide.slice(0, 5).map(n => n.tagName + '.' + n.className)};
+    }""")
+    assert overflow["scroll"] <= overflow["width"], f"{narrow.doc} scrolls sideways at 390 px: {overflow}"
 
 
 def test_no_request_leaves_the_site(visit):
@@ -212,18 +307,13 @@ def test_launch_links_open_this_notebook(visit, config):
     assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}" in colab, colab
 
 
-def test_screenshots(visit, browser, server):
+def test_screenshots(visit, narrow):
     """Screenshots at desktop and phone width, for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = visit.doc.replace("/", "-")
     visit.page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[0]}.png", full_page=True)
-    for width in WIDTHS[1:]:
-        narrow = PageVisit(browser, server, visit.doc, width)
-        try:
-            assert narrow.errors == [] and narrow.failed == [], (narrow.errors, narrow.failed)
-            narrow.page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
-        finally:
-            narrow.close()
+    assert narrow.errors == [] and narrow.failed == [], (narrow.errors, narrow.failed)
+    narrow.page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[-1]}.png", full_page=True)
     assert (SCREENSHOTS / f"{name}-{WIDTHS[-1]}.png").stat().st_size > 0
 
 
@@ -245,6 +335,70 @@ def test_explorers_move(visit):
         explorer.locator("button").click()  # pause
         assert playing != after[0], f"{visit.doc}: explorer {index}: play did not move the figure"
         assert explorer.locator("button").get_attribute("aria-label") == "Play"
+
+
+def test_explorers_work_from_the_keyboard(visit):
+    """Tab reaches the play button and then the slider; arrow keys move it; Enter and Space play."""
+    page = visit.page
+    for index in range(page.locator(".kltools-explorer").count()):
+        explorer = page.locator(".kltools-explorer").nth(index)
+        image, slider = explorer.locator("img"), explorer.locator("input[type=range]")
+        button = explorer.locator("button")
+        where = f"{visit.doc}: explorer {index}"
+        # Tab from a link just before the explorer reaches its button, then its slider.
+        explorer.evaluate("""root => { const probe = document.createElement('a'); probe.href = '#';
+            probe.id = 'keyboard-probe'; probe.textContent = 'probe'; root.before(probe); probe.focus(); }""")
+        page.keyboard.press("Tab")
+        assert button.evaluate("b => b === document.activeElement"), f"{where}: Tab skips the play button"
+        page.keyboard.press("Tab")
+        assert slider.evaluate("s => s === document.activeElement"), f"{where}: Tab skips the slider"
+        page.evaluate("() => document.getElementById('keyboard-probe').remove()")
+        page.keyboard.press("Home")
+        start = image.get_attribute("src"), slider.input_value()
+        assert start[1] == "0", f"{where}: Home did not move the slider to its start"
+        page.keyboard.press("ArrowRight")
+        moved = image.get_attribute("src"), slider.input_value()
+        assert moved[1] == "1" and moved[0] != start[0], f"{where}: ArrowRight did not move the figure"
+        page.keyboard.press("ArrowLeft")
+        assert slider.input_value() == "0" and image.get_attribute("src") == start[0], where
+        for key in ("Enter", "Space"):
+            page.keyboard.press("Shift+Tab")
+            assert button.evaluate("b => b === document.activeElement"), f"{where}: Shift+Tab"
+            before = image.get_attribute("src")
+            page.keyboard.press(key)  # play
+            assert button.get_attribute("aria-label") == "Pause", f"{where}: {key} did not play"
+            page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                                   arg=[image.element_handle(), before])
+            page.keyboard.press(key)  # pause
+            assert button.get_attribute("aria-label") == "Play", f"{where}: {key} did not pause"
+            page.keyboard.press("Tab")  # back to the slider
+
+
+# The book's terms, and where the search must find them: the chapter using the term most often.
+SEARCH_TERMS = ("Pinsker", "Fisher", "mode seeking", "Chernoff")
+
+
+def chapter_for(term: str) -> str:
+    pattern = re.compile(r"\b" + r"[\s-]+".join(map(re.escape, term.split())) + r"\b", re.IGNORECASE)
+    uses = {doc: len(pattern.findall(source_of(doc).read_text())) for doc in toc_documents()}
+    uses.pop("chapters/exercises", None)  # the catalogue repeats the chapters' exercise titles
+    return max(uses, key=uses.get)
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_finds_the_chapter(browser, server, term):
+    """The site's own search, offline, lists the chapter that is about the term."""
+    page = PageVisit(browser, server, f"search.html?q={quote(term)}#", WIDTHS[0])
+    try:
+        summary = "(document.querySelector('#search-results .search-summary') || {}).innerText"
+        page.page.wait_for_function(f"() => /found|did not match/i.test({summary})")
+        found = page.page.evaluate(r"""() => Array.from(document.querySelectorAll('#search-results li a'))
+            .map(a => new URL(a.href).pathname.replace(/^\//, '').replace(/\.html$/, ''))""")
+        assert page.outside == [] and page.failed == [], (page.outside, page.failed)
+    finally:
+        page.close()
+    expected = chapter_for(term)
+    assert expected in found, f"searching {term!r} does not find {expected}: {found}"
 
 
 def test_figures_readable_in_dark_mode(visit):

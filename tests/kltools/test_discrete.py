@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from kltools import cross_entropy, discrete, entropy, kl
+from kltools import _kernel, cross_entropy, entropy, kl
 
 # "A few units in the last place" of a float64 (eps = 2.2e-16), for single known values.
 FEW_ULPS = 1e-14
@@ -290,7 +290,7 @@ ACROSS_BLOCKS = 2 * BLOCK + 7
 
 
 def test_block_size_is_the_one_the_large_array_tests_cross():
-    assert discrete._BLOCK == BLOCK  # if the kernel changes it, update BLOCK here
+    assert _kernel._BLOCK == BLOCK  # if the kernel changes it, update BLOCK here
 
 
 @pytest.mark.parametrize("kind", ["random", "nearly equal"])
