@@ -150,6 +150,9 @@ def fisher_information(P) -> np.ndarray:
 
 
 def _family_and_parameters(P) -> tuple[str, dict]:
+    if not _scipy.is_distribution(P):
+        raise TypeError(f"fisher_information takes a scipy.stats distribution such as stats.norm(0, 1), "
+                        f"got {type(P).__name__}")
     P = _scipy.resolve(P, "P")
     family = _scipy.family(P)
     if family == "uniform":

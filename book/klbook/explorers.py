@@ -852,7 +852,8 @@ def distillation_temperature(teacher_logits=None) -> Explorer:
     def setup(fig):
         ax = fig.subplots()
         fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.87)
-        (teacher,) = ax.plot(k, np.zeros_like(k), drawstyle="steps-mid", color="C0", lw=2, label="teacher $p_T$")
+        (teacher,) = ax.plot(k, np.zeros_like(k), drawstyle="steps-mid", color="C0", lw=2,
+                             label="teacher $p_T$")
         (fwd_line,) = ax.plot(k, np.zeros_like(k), "o-", color="C1", ms=3, label="student, forward KL")
         (rev_line,) = ax.plot(k, np.zeros_like(k), "s--", color="C2", ms=3, label="student, reverse KL")
         ax.set_ylim(0, 0.75)

@@ -1,4 +1,4 @@
-"""Answer keys of the self-checks of chapters/distillation_embeddings.ipynb (instructors only; never shipped)."""
+"""Answer keys of the self-checks of chapters/distillation_embeddings.ipynb (instructors only)."""
 
 import mpmath
 import numpy as np

@@ -16,8 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
 from klbook import toc
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 

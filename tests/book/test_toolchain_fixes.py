@@ -38,7 +38,8 @@ def test_a_one_cell_notebook_shows_its_line_whole(tmp_path):
     """Built by Sphinx with MyST-NB and the extension, the page shows the line in one piece."""
     source = tmp_path / "src"
     source.mkdir()
-    cell = nbformat.v4.new_code_cell('print("The divergence is", "0.5108", "nats.")', outputs=stream_outputs())
+    cell = nbformat.v4.new_code_cell('print("The divergence is", "0.5108", "nats.")',
+                                     outputs=stream_outputs())
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# One cell"), cell])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, source / "index.ipynb")
@@ -54,7 +55,7 @@ def test_a_one_cell_notebook_shows_its_line_whole(tmp_path):
 
 def test_setup_stops_on_an_unknown_myst_nb(monkeypatch):
     monkeypatch.setattr(toolchain_fixes, "version", lambda name: "9.0.0")
-    with pytest.raises(RuntimeError, match="MyST-NB 9.0.0 is installed"):
+    with pytest.raises(RuntimeError, match=r"MyST-NB 9\.0\.0 is installed"):
         toolchain_fixes.check_myst_nb()
 
 

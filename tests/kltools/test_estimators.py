@@ -263,7 +263,7 @@ BAD_CALLS = {
         TypeError,
         r"rng must be a numpy.random.Generator",
     ),
-    "P unfrozen": (lambda: mc(stats.norm, NORMAL, 100, RNG), TypeError, r"P must be a frozen dist"),
+    "P unfrozen": (lambda: mc(stats.norm, NORMAL, 100, RNG), TypeError, r"P is the family scipy"),
     "P an array": (lambda: mc(np.zeros(3), NORMAL, 100, RNG), TypeError, r"P must be a frozen scipy"),
     "Q a string": (lambda: mc(NORMAL, "normal", 100, RNG), TypeError, r"Q must be a frozen scipy"),
     "P discrete, Q continuous": (

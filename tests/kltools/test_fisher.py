@@ -109,7 +109,7 @@ def test_fisher_information_errors():
         fisher_information(stats.norm(0, -1))
     with pytest.raises(NotImplementedError, match="no Fisher information for t"):
         fisher_information(stats.t(5))
-    with pytest.raises(NotImplementedError, match="categorical"):
+    with pytest.raises(TypeError, match=r"takes a scipy\.stats distribution"):
         fisher_information([0.5, 0.5])
 
 

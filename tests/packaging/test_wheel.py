@@ -12,6 +12,7 @@ LICENSE and one version number.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -34,8 +35,14 @@ def pinned(name: str) -> str:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of what the wheel is made of, so that setuptools' build/ folder stays out of
+    # the repository.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "kltools", source / "kltools", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(out), str(ROOT)], check=True)
+                    "-w", str(out), str(source)], check=True)
     (path,) = out.glob("kltools-*.whl")
     return path
 

@@ -1,4 +1,4 @@
-"""The PDF edition, _build/pdf/book.pdf (``make pdf``; ``make test`` builds it before the tests).
+"""The PDF edition, _build/pdf/book.pdf (``make pdf``; ``make test-pdf`` builds it and runs these checks).
 
 Read with poppler's pdftotext and pdfinfo (``make pdf`` installs them with TeX): every chapter of
 the table of contents is in it, no reference is left unresolved ("??"), exercises and theorems
