@@ -217,8 +217,10 @@ def _holds(value: Any, thing: Any) -> bool:
 
 def _probe_report(cell: nbformat.NotebookNode, nonce: str) -> Any:
     """The JSON the probe printed, or ``NO_REPORT`` when it printed no single well-formed report."""
-    lines = [line for output in cell.get("outputs", []) if output.get("output_type") == "stream"
-             for line in output.get("text", "").splitlines() if line.startswith(f"{MARK} {nonce} ")]
+    # A kernel may deliver one printed line in several stream messages: join them before reading.
+    text = "".join(output.get("text", "") for output in cell.get("outputs", [])
+                   if output.get("output_type") == "stream" and output.get("name") == "stdout")
+    lines = [line for line in text.splitlines() if line.startswith(f"{MARK} {nonce} ")]
     if len(lines) != 1 or len(lines[0]) > 100_000:
         return NO_REPORT
     try:

@@ -245,3 +245,13 @@ def test_a_real_chapter_right_gets_full_marks_and_forged_gets_none(tmp_path):
         rows = list(csv.DictReader(file))
     assert sorted(row["label"] for row in rows) == sorted(labels * 2)
     assert {row["verdict"] for row in rows if "forged" in row["notebook"]} == {"unanswered"}
+
+
+def test_a_report_that_arrives_in_pieces_is_read_whole():
+    # A kernel may send one printed line as several stream messages ("KLGRADE <nonce>", " {...}").
+    from klbook.grading import MARK, _probe_report
+
+    cell = nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text=f"{MARK} abc"),
+        nbformat.v4.new_output("stream", name="stdout", text=' {"seq": [1.5, 2.0], "n": 2}\n')])
+    assert _probe_report(cell, "abc") == {"seq": [1.5, 2.0], "n": 2}
