@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from kltools.stable import expm1mx, log1pmx, phi_over_d
-from kltools.validation import as_pmf_pair, log_base
+from kltools.validation import as_pmf_pair, as_result, log_base
 
 __all__ = ["chi_square", "f_divergence", "hellinger", "renyi", "renyi_between", "total_variation"]
 
@@ -89,9 +89,6 @@ def _prepare(p, q, axis):
     return _Pair(p.reshape(-1, p.shape[-1]), q.reshape(-1, q.shape[-1])), batch
 
 
-def _shaped(values: np.ndarray, shape: tuple[int, ...]):
-    values = np.asarray(values, dtype=float).reshape(shape)
-    return float(values) if values.ndim == 0 else values
 
 
 # --- named f-divergences --------------------------------------------------------------------------
@@ -126,7 +123,7 @@ def total_variation(p: ArrayLike, q: ArrayLike, *, axis: int = -1):
     """
     pair, batch = _prepare(p, q, axis)
     tv = 0.5 * np.abs(pair.diff).sum(axis=-1)
-    return _shaped(np.clip(tv, 0.0, 1.0), batch)
+    return as_result(np.clip(tv, 0.0, 1.0), batch)
 
 
 def chi_square(p: ArrayLike, q: ArrayLike, *, axis: int = -1):
@@ -162,7 +159,7 @@ def chi_square(p: ArrayLike, q: ArrayLike, *, axis: int = -1):
         far = np.where(pair.q0, np.where(pair.p > 0, np.inf, 0.0),
                        pair.diff**2 / np.where(pair.q0, 1.0, pair.qh))
     terms = np.where(pair.near, pair.qh * pair.dh**2, far)
-    return _shaped(terms.sum(axis=-1), batch)
+    return as_result(terms.sum(axis=-1), batch)
 
 
 def hellinger(p: ArrayLike, q: ArrayLike, *, axis: int = -1):
@@ -199,7 +196,7 @@ def hellinger(p: ArrayLike, q: ArrayLike, *, axis: int = -1):
     pair, batch = _prepare(p, q, axis)
     root_sum = np.sqrt(pair.ph) + np.sqrt(pair.qh)
     terms = np.divide(pair.diff**2, root_sum**2, out=np.zeros_like(root_sum), where=root_sum > 0)
-    return _shaped(np.clip(terms.sum(axis=-1), 0.0, 2.0), batch)
+    return as_result(np.clip(terms.sum(axis=-1), 0.0, 2.0), batch)
 
 
 # Names accepted by f_divergence, with their functions f (for the text) and computations.
@@ -300,7 +297,7 @@ def f_divergence(p: ArrayLike, q: ArrayLike, f: Callable[[np.ndarray], np.ndarra
         extra = 0.0
     if np.isnan(terms).any():
         raise ValueError("f returned NaN at a ratio p/q in [0, inf); it must be defined on [0, inf)")
-    return _shaped(terms.sum(axis=-1) + extra, batch)
+    return as_result(terms.sum(axis=-1) + extra, batch)
 
 
 # --- Rényi divergences --------------------------------------------------------------------------
@@ -372,17 +369,17 @@ def renyi(p: ArrayLike, q: ArrayLike, alpha: float, *, base: float | None = None
             close = pair.near & (pair.dh >= -0.5)
             logs = np.where(close, np.log1p(np.where(close, pair.dh, 0.0)), far)
         logs = np.where(pair.q0, np.where(pair.p > 0, np.inf, -np.inf), logs)
-        return _shaped(logs.max(axis=-1) / scale, batch)
+        return as_result(logs.max(axis=-1) / scale, batch)
     if alpha == 0:
         missing = np.where(pair.p == 0, pair.qh, 0.0).sum(axis=-1)
         kept = np.where(pair.p > 0, pair.qh, 0.0).sum(axis=-1)
         with np.errstate(divide="ignore"):
             out = np.where(kept < 0.5, -np.log(kept), -np.log1p(-np.minimum(missing, 0.5)))
-        return _shaped(out / scale, batch)
+        return as_result(out / scale, batch)
     if alpha < 0.5:
         swapped = _Pair(pair.q, pair.p)
-        return _shaped(alpha / (1 - alpha) * _renyi_kernel(swapped, 1 - alpha) / scale, batch)
-    return _shaped(_renyi_kernel(pair, alpha) / scale, batch)
+        return as_result(alpha / (1 - alpha) * _renyi_kernel(swapped, 1 - alpha) / scale, batch)
+    return as_result(_renyi_kernel(pair, alpha) / scale, batch)
 
 
 def _renyi_kernel(pair: _Pair, alpha: float) -> np.ndarray:
