@@ -89,8 +89,6 @@ def _prepare(p, q, axis):
     return _Pair(p.reshape(-1, p.shape[-1]), q.reshape(-1, q.shape[-1])), batch
 
 
-
-
 # --- named f-divergences --------------------------------------------------------------------------
 
 
