@@ -191,6 +191,19 @@ def test_mean_preserving_perturbations(a, b):
     assert relative_error(value, reference) <= NEAR
 
 
+@pytest.mark.parametrize("shift", [1e-30, 7.3e-128, -2.5e-140, 1e-150])
+def test_tiny_shifts_of_location(shift):
+    """Locations a tiny distance t apart: N(t, s^2) from N(0, s^2) is t^2 / (2 s^2) (down to 2e-301
+    here), and Laplace(t, b) from Laplace(0, b) is |t|/b + exp(-|t|/b) - 1, evaluated with 700
+    digits. Neither underflows to 0 nor loses its relative precision."""
+    s, b = 1.7, 0.6
+    assert relative_error(kl_between(stats.norm(shift, s), stats.norm(0, s)), shift**2 / (2 * s * s)) <= 1e-15
+    with mp.workdps(700):
+        t = abs(mp.mpf(shift)) / mp.mpf(b)
+        exact = float(t + mp.exp(-t) - 1)
+    assert relative_error(kl_between(stats.laplace(shift, b), stats.laplace(0, b)), exact) <= GENERIC
+
+
 def naive_gamma(a1, s1, a2, s2):
     b1, b2 = 1 / s1, 1 / s2
     return ((a1 - a2) * special.digamma(a1) - special.gammaln(a1) + special.gammaln(a2)
