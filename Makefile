@@ -6,6 +6,7 @@
 #   make student    build the student edition (no solutions) into _build/student: notebooks, zip, site
 #   make notebooks  re-execute every chapter notebook in place (authors: commit the result)
 #   make pdf        the PDF edition, _build/pdf/book.pdf (XeLaTeX; installs Debian's TeX packages if missing)
+#   make screenshots  full-page screenshots of every page (1280 px, 390 px, dark) into _build/screenshots
 #   make keys       rewrite the self-checks' digests from the answer keys in instructor/keys/
 #   make grade SUBMISSIONS=<folder> [KEYS=<folder>]   grade submitted notebooks into _build/grades
 
@@ -16,7 +17,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb)
 ANSWER_KEYS := $(wildcard instructor/keys/*.py)
 DIGESTS := $(patsubst instructor/keys/%.py,book/klbook/keys/%.json,$(ANSWER_KEYS))
 
-.PHONY: book pdf test test-pdf unit notebooks student grade keys lint clean
+.PHONY: book pdf screenshots test test-pdf unit notebooks student grade keys lint clean
 
 # The site renders the committed, executed notebooks; `make test` re-runs every one of them (strict
 # nbval) and fails if a stored output differs from what the current code prints.
@@ -36,6 +37,11 @@ test: book
 	$(BIN)/python -m klbook.browser --check
 	$(BIN)/python -m pytest --doctest-modules kltools book/klbook tests/kltools tests/book tests/packaging \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg chapters
+
+# For a person to look at: every page at 1280 and 390 px and in dark mode.
+screenshots: book
+	$(BIN)/python -m klbook.browser --check
+	$(BIN)/python tools/screenshots.py
 
 # The PDF edition's checks (issue 16, in progress: not yet part of `make test`).
 test-pdf: pdf

@@ -17,6 +17,8 @@ Every fix is generic (no chapter is named here) and is checked by a test:
    ``role="list"`` with children of the deprecated role ``doc-biblioentry`` (not list items); MyST-NB
    names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source".
 4. The PDF (``make pdf``, tests/book/test_pdf.py):
+   - sphinx-proof puts a theorem's kind and number before its title's braces, so LaTeX takes the
+     first letter for the box's title ("T" above "heorem 2.1"): the box gets the whole title;
    - sphinx-exercise 1.2.1 writes ``\\label{exercise:<label>}`` and sphinx-proof 0.4.0
      ``\\label{None:<label>}`` (it fails to find the document), while Sphinx's references ask for
      ``<document>:<label>``: every reference printed "??". Here both write the label references ask
@@ -25,6 +27,7 @@ Every fix is generic (no chapter is named here) and is checked by a test:
      book has parts; the site numbers them by chapter, and so does the PDF here;
    - an explorer's output (a pre-drawn sweep in HTML) falls back to its text placeholder in LaTeX:
      the PDF shows its starting frame instead, with a line saying what the slider moves;
+   - a proof is printed as text ending with a square, not as a box with an empty title bar;
    - roles ``{web}`text``` and ``{print}`text``` write text for the site only or for the PDF only
      (for example "drag the slider" against "the figure shows the starting value").
 """
@@ -132,6 +135,8 @@ LATEX_PREAMBLE = r"""
 \makeatletter
 \newcommand{\klnumberlabel}[2]{\phantomsection\def\@currentlabel{#1}\label{#2}}
 \makeatother
+% A theorem's box: its kind and number (#1) and the title that Sphinx writes next, in braces (#2).
+\newcommand{\klproofbox}[2]{\begin{sphinxadmonition}{note}{#1#2}}
 """
 
 
@@ -149,9 +154,15 @@ def _labels(translator, node, number: str, *extra: str) -> str:
 
 
 def _admonition(translator, node, title: str | None = None):
-    translator.body.append("\n\\begin{sphinxadmonition}{note}")
-    if title is not None:
-        translator.body.append(title)
+    """Open the box. sphinx-exercise writes the box's title itself; for a theorem, sphinx-proof put
+    its kind and number in front of the title's braces, so that LaTeX took the first letter for the
+    title ("T", then "heorem 2.1" in the text): here they go into the title."""
+    if title is None:
+        translator.body.append("\n\\begin{sphinxadmonition}{note}")
+        return
+    translator.body.append(f"\n\\klproofbox{{{title}}}")
+    if not (len(node) and isinstance(node[0], nodes.title)):
+        translator.body.append("{}")
 
 
 def visit_exercise_latex(self, node):
@@ -260,18 +271,47 @@ class ExplorerFrames(SphinxPostTransform):
         return [image, line]
 
 
-def web_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{web}`text```: text for the web site only (the PDF leaves it out)."""
-    node = addnodes.only(expr="html")
-    node += nodes.Text(text)
-    return [node], []
+# The square at the right end of the proof's last line, or of a line of its own if it does not fit
+# (the TeXbook's \qed, exercise 14.29).
+QED = (r"{\unskip\nobreak\hfil\penalty50\hskip2em\hbox{}\nobreak\hfil\(\square\)"
+       r"\parfillskip=0pt\finalhyphendemerits=0\par}")
 
 
-def print_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{print}`text```: text for the PDF only (the site leaves it out)."""
-    node = addnodes.only(expr="latex")
-    node += nodes.Text(text)
-    return [node], []
+class ProofsInPrint(SphinxPostTransform):
+    """For LaTeX: a proof is text that starts with "Proof." and ends with a square, as in a printed
+    book. sphinx-proof wraps it in an admonition without a title, which LaTeX printed as a box with
+    an empty title bar."""
+
+    default_priority = 5
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        import sphinx_proof.nodes as proof
+
+        for node in list(self.document.findall(proof.proof_node)):
+            body = [child for admonition in node.children for child in admonition.children]
+            end = nodes.raw("", QED, format="latex")
+            if body and isinstance(body[-1], nodes.paragraph):
+                body[-1] += end
+            else:
+                body.append(nodes.paragraph("", "", end))
+            node.replace_self(body)
+
+
+def only_role(expr: str):
+    """A role whose text (MyST inline markup: math, links, emphasis) appears in one format only."""
+
+    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        node = addnodes.only(expr=expr)
+        children, messages = inliner.parse(text, lineno, None, node)
+        node += children
+        return [node], messages
+
+    return role
+
+
+web_role = only_role("html")  # {web}`text`: on the web site only (the PDF leaves it out)
+print_role = only_role("latex")  # {print}`text`: in the PDF only (the site leaves it out)
 
 
 def setup(app):
@@ -283,6 +323,7 @@ def setup(app):
     app.connect("builder-inited", register_latex_visitors, priority=900)
     app.connect("config-inited", add_latex_preamble, priority=900)
     app.add_post_transform(ExplorerFrames)
+    app.add_post_transform(ProofsInPrint)
     app.add_role("web", web_role)
     app.add_role("print", print_role)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
