@@ -16,7 +16,7 @@ Every fix is generic (no chapter is named here) and is checked by a test:
 3. Accessibility of the HTML (axe-core, tests/book/test_site.py): docutils gives the citation list
    ``role="list"`` with children of the deprecated role ``doc-biblioentry`` (not list items); MyST-NB
    names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source".
-4. The PDF (``make pdf``, tests/book/test_pdf.py):
+4. The PDF (``make pdf``, tests/pdf/test_pdf.py):
    - sphinx-proof puts a theorem's kind and number before its title's braces, so LaTeX takes the
      first letter for the box's title ("T" above "heorem 2.1"): the box gets the whole title;
    - sphinx-exercise 1.2.1 writes ``\\label{exercise:<label>}`` and sphinx-proof 0.4.0

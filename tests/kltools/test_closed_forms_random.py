@@ -5,8 +5,8 @@ either independently (generic) or as P's parameters each perturbed by a relative
 equal distributions, where the divergence is of order 1e-17 and the textbook formulas lose every
 digit). The reference is the integral (or, for the discrete families, the sum) of p log(p/q)
 written out in mpmath with at least 45 digits (more where a location is tiny) on the same
-floating-point parameters: independent of the
-formulas, of SciPy's densities and of kltools' fallback.
+floating-point parameters: independent of the formulas, of SciPy's densities and of kltools'
+fallback.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def mp_integral(log_p, log_q, points, parameters=()) -> float:
         return float(mp.quad(lambda x: mp.exp(log_p(x)) * (log_p(x) - log_q(x)), points))
 
 
-def mp_sum(log_p, log_q, outcomes, parameters=()) -> float:
-    with mp.workdps(digits(*parameters)):
+def mp_sum(log_p, log_q, outcomes) -> float:
+    with mp.workdps(DIGITS):
         return float(mp.fsum(mp.exp(log_p(k)) * (log_p(k) - log_q(k)) for k in outcomes))
 
 
