@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python >= 3.11, git, make):
 #   make book    build the site into _build/html
-#   make test    run every test: kltools, doctests, notebooks (nbval), the build, the site in Chromium
+#   make test    run every test: kltools, doctests, notebooks (nbval), the build, the site in
+#                Chromium, the PDF edition (installs Chromium and Debian's TeX where missing)
 # Both create .venv/ from requirements*.txt when it is missing or older than them.
 #   make unit       kltools' tests and doctests only, without building the book (fast)
 #   make student    build the student edition (no solutions) into _build/student: notebooks, zip, site
@@ -21,21 +22,41 @@ DIGESTS := $(patsubst instructor/keys/%.py,book/klbook/keys/%.json,$(ANSWER_KEYS
 
 # The site renders the committed, executed notebooks; `make test` re-runs every one of them (strict
 # nbval) and fails if a stored output differs from what the current code prints.
-book: $(VENV)/.installed $(DIGESTS)
+# What the site is made from (the API page documents kltools): when one of these changed, Sphinx
+# rebuilds the pages it affects; when none did, `make book` has nothing to do. The stamp is written
+# only after a build without warnings.
+SITE_DIRS := chapters kltools _ext _static _templates
+SITE_SOURCES := _config.yml _toc.yml references.bib $(SITE_DIRS) \
+	$(shell find $(SITE_DIRS) -type f -not -path '*/__pycache__/*' -not -name '.*')
+SITE_STAMP := _build/html/.complete
+
+book: $(SITE_STAMP)
+
+$(SITE_STAMP): $(VENV)/.installed $(DIGESTS) $(SITE_SOURCES)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	touch $@
 
 # The PDF edition: Jupyter Book's LaTeX builder with XeLaTeX, in its own folder (its own Sphinx
-# environment, so that it never forces the site to rebuild).
-pdf: $(VENV)/.installed $(DIGESTS)
-	bash _ext/latex/provide_tex.sh
-	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going --path-output _build/pdf
-	cp _build/pdf/_build/latex/book.pdf _build/pdf/book.pdf
-	mkdir -p _build/html && cp _build/pdf/book.pdf _build/html/book.pdf  # the landing page links it
+# environment, so that it never forces the site to rebuild). latexmk -xelatex writes XDV on its
+# intermediate passes and converts to PDF once, at the end. The site's landing page links a copy.
+PDF := _build/pdf/book.pdf
 
-test: book
+pdf: _build/html/book.pdf
+
+$(PDF): $(VENV)/.installed $(DIGESTS) $(SITE_SOURCES)
+	bash _ext/latex/provide_tex.sh
+	LATEXMKOPTS=-xelatex $(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going --path-output _build/pdf
+	cp _build/pdf/_build/latex/book.pdf $@
+
+_build/html/book.pdf: $(PDF) | $(SITE_STAMP)
+	cp $< $@
+
+# Everything, on all cores (pytest-xdist; conftest.py says how the tests are shared among them).
+test: book pdf
 	$(BIN)/ruff check .
 	$(BIN)/python -m klbook.browser --check
-	$(BIN)/python -m pytest --doctest-modules kltools book/klbook tests/kltools tests/book tests/packaging \
+	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules kltools book/klbook \
+		tests/kltools tests/book tests/packaging tests/pdf \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg chapters
 
 # For a person to look at: every page at 1280 and 390 px and in dark mode.
@@ -43,7 +64,7 @@ screenshots: book
 	$(BIN)/python -m klbook.browser --check
 	$(BIN)/python tools/screenshots.py
 
-# The PDF edition's checks (issue 16, in progress: not yet part of `make test`).
+# The PDF edition's checks alone (`make test` runs them too).
 test-pdf: pdf
 	$(BIN)/python -m pytest tests/pdf
 

@@ -30,6 +30,13 @@ Every fix is generic (no chapter is named here) and is checked by a test:
    - a proof is printed as text ending with a square, not as a box with an empty title bar;
    - roles ``{web}`text``` and ``{print}`text``` write text for the site only or for the PDF only
      (for example "drag the slider" against "the figure shows the starting value").
+5. Build time (benchmarks/bench_build.sh, tests/book/test_toolchain_fixes.py):
+   - Sphinx 7.4 unpickles the target's whole doctree for every numbered reference, only to read
+     one node's type: the exercise catalogue's hundred references to chapters of about 1 MB each
+     took 26 s of a 60 s build. One unpickled copy per document, read only, serves them all;
+   - nodes that autodoc parses from a docstring keep a reference to the scratch document they were
+     parsed in, whose settings hold the whole build environment, so the API page's doctree pickled
+     the environment (12 MB for 64 KB of text): every node is handed back to its own document.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from pathlib import Path
 from docutils import nodes
 from myst_nb.core import render, utils
 from sphinx import addnodes
+from sphinx.domains.std import StandardDomain
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # The MyST-NB releases whose stream merge breaks lines (checked: 1.0.0 to 1.4.0). Outside this
@@ -314,6 +322,35 @@ web_role = only_role("html")  # {web}`text`: on the web site only (the PDF leave
 print_role = only_role("latex")  # {print}`text`: in the PDF only (the site leaves it out)
 
 
+# --- 5. Build time -------------------------------------------------------------------------------
+
+
+class NumberedReferences(StandardDomain):
+    """Sphinx's standard domain, resolving ``{numref}`` from one unpickled doctree per document."""
+
+    def _resolve_numref_xref(self, env, *args, **kwargs):
+        cache = self.__dict__.setdefault("_doctrees", {})  # the domain is not pickled with the env
+        get_doctree = env.get_doctree
+
+        def read_once(docname: str):
+            if docname not in cache:
+                cache[docname] = get_doctree(docname)
+            return cache[docname]
+
+        env.get_doctree = read_once
+        try:
+            return super()._resolve_numref_xref(env, *args, **kwargs)
+        finally:
+            del env.get_doctree  # back to the class's method
+
+
+def adopt_nodes(app, doctree) -> None:
+    """Make every node of a document point to that document (not to a scratch one)."""
+    for node in doctree.findall(nodes.Element):
+        if node.document is not doctree:
+            node.document = doctree
+
+
 def setup(app):
     check_myst_nb()
     render.coalesce_streams = coalesce_streams
@@ -326,4 +363,6 @@ def setup(app):
     app.add_post_transform(ProofsInPrint)
     app.add_role("web", web_role)
     app.add_role("print", print_role)
+    app.add_domain(NumberedReferences, override=True)
+    app.connect("doctree-read", adopt_nodes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,7 +2,8 @@
 
 Usage: python tools/execute_notebooks.py chapters/*.ipynb   (what `make notebooks` runs)
 
-Each notebook runs top to bottom in its own folder, as a reader's Jupyter would run it. Unlike
+Each notebook runs top to bottom in its own folder, as a reader's Jupyter would run it, in a kernel
+of its own: as many run at once as the machine has cores. Unlike
 ``jupyter execute --inplace``, no execution timestamps are written into the cells' metadata, and
 printed text is stored as one output per stream however the kernel happened to flush it, and
 widget views (whose ids are random) are not stored, so re-executing an unchanged notebook leaves
@@ -11,7 +12,9 @@ the file unchanged.
 
 from __future__ import annotations
 
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -53,5 +56,5 @@ def merge_streams(outputs: list) -> list:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        execute(Path(name))
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        list(pool.map(execute, map(Path, sys.argv[1:])))  # list(): an error in any notebook is raised

@@ -18,7 +18,10 @@ Writes, from scratch each time, into OUT:
   cleared), so that build is also the proof that each student notebook runs from top to bottom
   without them; the pages that lost nothing keep the outputs they have in the book. It has no
   repository: no launch, repository or edit buttons, no address of the full book's sources.
-- ``build.log``: the site build's output.
+
+The site build's output goes to ``OUT-build.log`` beside OUT (``_build/student-build.log``): it is
+for the instructor, not part of what students receive (and its timings of the notebooks can even
+look like an answer).
 
 A solution is what sphinx-exercise calls one: a ``{solution}`` directive, everything from a
 ``{solution-start}`` directive through its ``{solution-end}``, and any code cell tagged
@@ -486,7 +489,7 @@ def build(book: str | Path, out: str | Path | None = None, *, site: bool = True)
     command = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"]
     print(f"building and executing the site in {source}: {' '.join(command[1:])}", flush=True)
     result = subprocess.run(command, cwd=source, capture_output=True, text=True)
-    log = out / "build.log"
+    log = out.with_name(out.name + "-build.log")
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0 or not (source / "_build" / "html" / "index.html").exists():
         print("\n".join((result.stdout + result.stderr).splitlines()[-80:]), file=sys.stderr)

@@ -337,7 +337,7 @@ def test_the_site_build_ran_every_student_notebook(edition):
     config = yaml.safe_load((STUDENT / "source" / "_config.yml").read_text(encoding="utf-8"))
     assert config["execute"]["execute_notebooks"] == "force" and config["sphinx"]["config"][
         "nb_execution_raise_on_error"] is True
-    log = re.sub(r"\x1b\[[0-9;]*m", "", (STUDENT / "build.log").read_text(encoding="utf-8"))
+    log = re.sub(r"\x1b\[[0-9;]*m", "", STUDENT.with_name("student-build.log").read_text(encoding="utf-8"))
     for doc in CHAPTER_NOTEBOOKS:
         assert re.search(rf"{re.escape(SOURCES[doc].name)}: Executed notebook in", log), doc
         assert SOURCES[doc].relative_to(ROOT).as_posix() not in config["execute"]["exclude_patterns"]
