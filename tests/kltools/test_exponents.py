@@ -12,10 +12,10 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from conftest import pmf_pairs, pmfs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import pmf_pairs, pmfs
 from kltools import chernoff_information, i_projection, kl
 
 # Rounding allowance for inequalities that can hold with equality.

@@ -11,11 +11,11 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from conftest import SIZES, pmf_lists, pmf_pairs, pmfs
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+from conftest import SIZES, pmf_lists, pmf_pairs, pmfs
 from kltools import (
     chi_square,
     f_divergence,

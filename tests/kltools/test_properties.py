@@ -9,10 +9,10 @@ Inequalities are allowed to fail by the same margin.
 import math
 
 import numpy as np
-from conftest import SIZES, pmf_lists, pmf_pairs, pmfs
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from conftest import SIZES, pmf_lists, pmf_pairs, pmfs
 from kltools import cross_entropy, entropy, kl
 
 ROUNDING = 1e-12
