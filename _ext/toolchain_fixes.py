@@ -328,14 +328,17 @@ print_role = only_role("latex")  # {print}`text`: in the PDF only (the site leav
 class NumberedReferences(StandardDomain):
     """Sphinx's standard domain, resolving ``{numref}`` from one unpickled doctree per document."""
 
+    def __init__(self, env):
+        super().__init__(env)
+        self.doctrees = {}  # for one build: the domain is not pickled with the environment
+
     def _resolve_numref_xref(self, env, *args, **kwargs):
-        cache = self.__dict__.setdefault("_doctrees", {})  # the domain is not pickled with the env
         get_doctree = env.get_doctree
 
         def read_once(docname: str):
-            if docname not in cache:
-                cache[docname] = get_doctree(docname)
-            return cache[docname]
+            if docname not in self.doctrees:
+                self.doctrees[docname] = get_doctree(docname)
+            return self.doctrees[docname]
 
         env.get_doctree = read_once
         try:

@@ -12,7 +12,7 @@ from numbers import Integral
 
 from IPython.display import Markdown
 
-__all__ = ["glue_number", "markdown_table"]
+__all__ = ["glue_number", "glue_sweep", "markdown_table"]
 
 
 def glue_number(name: str, value: float, digits: int = 6) -> None:
@@ -31,6 +31,22 @@ def glue_number(name: str, value: float, digits: int = 6) -> None:
     from myst_nb import glue  # only the book's notebooks need MyST-NB
 
     glue(name, int(value) if isinstance(value, Integral) else float(f"{value:.{digits}g}"), display=False)
+
+
+def glue_sweep(parameter, prefix: str = "sweep") -> None:
+    """Glue what an explorer's pre-drawn sweep covers, for the prose that describes the web page.
+
+    ``parameter`` is the explorer's :class:`klbook.explorers.Parameter`; it is glued as
+    ``{prefix}_frames`` (how many values are drawn), ``{prefix}_low`` and ``{prefix}_high``.
+
+    Examples
+    --------
+    >>> from klbook.explorers import Parameter
+    >>> from klbook.notebook import glue_sweep
+    >>> glue_sweep(Parameter("d", 0.25, 4.0, initial=1.5))  # {glue:text}`sweep_frames` values, ...
+    """
+    for name in ("frames", "low", "high"):
+        glue_number(f"{prefix}_{name}", getattr(parameter, name))
 
 
 def markdown_table(header: Sequence, rows: Sequence[Sequence], align: str | None = None) -> Markdown:

@@ -323,7 +323,7 @@ def test_launch_links_open_this_notebook(visit, config):
 
 
 def test_phone_width_raises_no_error(narrow):
-    """At 390 px too, no console error and no failed request."""
+    """Narrowed to 390 px, the page logs no console error and no request fails."""
     assert narrow.errors == [] and narrow.failed == [], (narrow.doc, narrow.errors, narrow.failed)
 
 
