@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank(item.nodeid))  # stable: the order within a scope is kept
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadscope":
         return None

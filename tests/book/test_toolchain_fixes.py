@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import base64
 import copy
+import html.parser
 import pickle
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
+import pybtex.plugin
+import pygments
 import pytest
 from docutils import nodes
 from myst_nb.core import utils
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
 from sphinx import addnodes
 from sphinx.cmd.build import build_main
 from sphinx.environment import BuildEnvironment
@@ -73,13 +80,8 @@ def test_setup_stops_when_the_patch_target_is_gone(monkeypatch):
         toolchain_fixes.check_myst_nb()
 
 
-def build_small_book(tmp_path, references: int) -> tuple[Path, dict[str, int]]:
-    """A two-page book: a figure and a docstring on one page, ``references`` {numref}s to it on the other.
-
-    Returns the output folder and how many times Sphinx unpickled each page's doctree.
-    """
-    source = tmp_path / f"src{references}"
-    source.mkdir()
+def write_small_book(source: Path, references: int) -> None:
+    """A two-page book: a figure and a docstring on one page, ``references`` {numref}s to it on the other."""
     (source / "figure.md").write_text(
         "# Figure page\n\n```{figure} pixel.png\n:name: fig-pixel\n\nOne pixel.\n```\n\n"
         "```{eval-rst}\n.. autofunction:: kltools.kl\n```\n")
@@ -91,6 +93,18 @@ def build_small_book(tmp_path, references: int) -> tuple[Path, dict[str, int]]:
         f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['myst_nb', 'sphinx.ext.autodoc', 'toolchain_fixes']\n"
         "nb_execution_mode = 'off'\nnumfig = True\nexclude_patterns = ['_build']\n")
+
+
+def build_small_book(tmp_path, references: int, source: Path | None = None) -> tuple[Path, dict[str, int]]:
+    """Build the small book of :func:`write_small_book` with the extension.
+
+    Returns the output folder and how many times Sphinx unpickled each page's doctree. Given the
+    ``source`` of an earlier call, builds that book again, where it was built.
+    """
+    if source is None:
+        source = tmp_path / f"src{references}"
+        source.mkdir()
+        write_small_book(source, references)
     out = tmp_path / f"html{references}"
     reads: dict[str, int] = {}
     original = BuildEnvironment.get_doctree
@@ -115,6 +129,19 @@ def test_numbered_references_unpickle_their_target_once_and_resolve(tmp_path):
     assert (five / "index.html").read_text().count("Fig. 1") == 5
 
 
+def test_an_edited_extension_rebuilds_every_page(tmp_path, monkeypatch):
+    """Built again unchanged, no page is read again; with the extension's file changed (its
+    digest, the environment version), every page is."""
+    source = tmp_path / "src1"
+    first = build_small_book(tmp_path, references=1)[0] / "figure.html"
+    built = first.stat().st_mtime_ns
+    build_small_book(tmp_path, references=1, source=source)
+    assert first.stat().st_mtime_ns == built, "an unchanged book was written again"
+    monkeypatch.setattr(toolchain_fixes, "ENV_VERSION", toolchain_fixes.ENV_VERSION + 1)
+    build_small_book(tmp_path, references=1, source=source)
+    assert first.stat().st_mtime_ns > built, "the pages built with the old extension stayed"
+
+
 def test_docstring_nodes_belong_to_their_page(tmp_path):
     """The autodoc page's doctree holds no node of a scratch document (and with it the whole env)."""
     out, _ = build_small_book(tmp_path, references=1)
@@ -122,3 +149,101 @@ def test_docstring_nodes_belong_to_their_page(tmp_path):
     strays = [node for node in doctree.findall(nodes.Element) if node.document is not doctree]
     assert any(doctree.findall(addnodes.desc_signature)), "the page documents no function"
     assert strays == [], strays[:3]
+
+
+def test_citations_do_not_search_the_entry_points(tmp_path, monkeypatch):
+    """A page citing the same work once or six times makes pybtex search its entry points as often.
+
+    (A first build loads pybtex's plugins: it is left out of the comparison.)
+    """
+    searches = []
+    real = pybtex.plugin.entry_points
+    monkeypatch.setattr(pybtex.plugin, "entry_points",
+                        lambda **where: searches.append(where) or real(**where))
+
+    def build(citations: int, name: str) -> int:
+        source = tmp_path / name
+        source.mkdir()
+        (source / "works.bib").write_text(
+            "@book{cover2006,\n  author = {Cover, Thomas M. and Thomas, Joy A.},\n"
+            "  title = {Elements of Information Theory},\n  publisher = {Wiley},\n  year = {2006}\n}\n")
+        (source / "index.md").write_text("# Citations\n\n" + "See {cite:p}`cover2006`.\n\n" * citations
+                                         + "```{bibliography}\n```\n")
+        (source / "conf.py").write_text(
+            f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+            "extensions = ['myst_nb', 'sphinxcontrib.bibtex', 'toolchain_fixes']\n"
+            "nb_execution_mode = 'off'\nbibtex_bibfiles = ['works.bib']\nexclude_patterns = ['_build']\n")
+        searches.clear()
+        out = source / "_build"
+        doctrees = str(out / ".doctrees")
+        assert build_main(["-b", "html", "-q", "-W", "-d", doctrees, str(source), str(out)]) == 0
+        assert (out / "index.html").read_text().count('class="bibtex-citation"') == citations
+        return len(searches)
+
+    build(1, "first")
+    assert build(1, "once") == build(6, "six times")
+
+
+class CodeLook(html.parser.HTMLParser):
+    """Each character of a highlighted code block, with the classes of the span around it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.classes: list[str] = []
+        self.characters: list[tuple[str, str]] = []
+        self.spans = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "span":
+            self.spans += 1
+            self.classes.append(dict(attrs).get("class", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "span":
+            self.classes.pop()
+
+    def handle_data(self, data):
+        self.characters += [(c, self.classes[-1] if self.classes else "") for c in data]
+
+
+def looks(markup: str, css: str) -> tuple[list[tuple], int]:
+    """The colour, weight and slant the stylesheet gives each character, light and dark."""
+    rules = {(mode, cls): dict(re.findall(r"([\w-]+): ([^;]+)", body))
+             for mode, cls, body in re.findall(
+                 r'html\[data-theme="(light|dark)"\] \.highlight (?:\.(\w+) )?\{ ([^}]*) \}', css)}
+    parser = CodeLook()
+    parser.feed(markup)
+
+    def look(mode: str, classes: str) -> tuple:
+        declared = {"color": rules[mode, ""]["color"]}
+        for cls in classes.split():
+            declared.update(rules.get((mode, cls), {}))
+        return tuple(declared.get(key) for key in ("color", "font-weight", "font-style", "background-color"))
+
+    return [(c, look("light", cls), look("dark", cls)) for c, cls in parser.characters], parser.spans
+
+
+def test_code_looks_the_same_with_fewer_spans(tmp_path):
+    """A chapter's code, highlighted for the book's theme: every character keeps its colour, weight
+    and slant in light and dark mode under the stylesheet the theme writes, with under half the spans."""
+    chapter = nbformat.read(ROOT / "chapters" / "variational_inference.ipynb", as_version=4)
+    code = "\n\n".join(cell.source for cell in chapter.cells if cell.cell_type == "code")
+    source = tmp_path / "code"
+    source.mkdir()
+    (source / "index.rst").write_text("Code\n====\n\n.. code-block:: python\n\n"
+                                      + textwrap.indent(code, "   ", lambda line: True) + "\n")
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['myst_nb', 'toolchain_fixes']\nhtml_theme = 'sphinx_book_theme'\n"
+        "nb_execution_mode = 'off'\nexclude_patterns = ['_build']\n")
+    out = tmp_path / "code_html"
+    assert build_main(["-b", "html", "-q", "-d", str(out / ".doctrees"), str(source), str(out)]) == 0
+    page = (out / "index.html").read_text()
+    written = page[page.index("<pre>") + len("<pre>"):page.index("</pre>")]
+    css = (out / "_static" / "pygments.css").read_text()
+    plain = pygments.highlight(code, PythonLexer(), HtmlFormatter(nowrap=True))
+    ours, our_spans = looks(written, css)
+    theirs, their_spans = looks(plain, css)
+    assert "".join(c for c, *_ in ours).strip() == "".join(c for c, *_ in theirs).strip()
+    assert [look for look in ours if look[0].strip()] == [look for look in theirs if look[0].strip()]
+    assert our_spans < their_spans / 2, (our_spans, their_spans)
