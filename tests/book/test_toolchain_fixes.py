@@ -47,6 +47,20 @@ def test_patched_merge_joins_the_pieces_exactly():
     assert [output["text"] for output in merged] == ["".join(PIECES)]
 
 
+def write_conf(source: Path, extensions: list[str], settings: str = "") -> None:
+    """A conf.py loading MyST-NB (not executing), ``extensions`` and the book's toolchain_fixes."""
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        f"extensions = {['myst_nb', *extensions, 'toolchain_fixes']!r}\n"
+        "nb_execution_mode = 'off'\nexclude_patterns = ['_build']\n" + settings)
+
+
+def sphinx_build(source: Path, out: Path, *options: str) -> None:
+    """Build ``source`` into ``out`` as HTML (its doctrees in ``out/.doctrees``)."""
+    doctrees = str(out / ".doctrees")
+    assert build_main(["-b", "html", "-q", *options, "-d", doctrees, str(source), str(out)]) == 0
+
+
 def test_a_one_cell_notebook_shows_its_line_whole(tmp_path):
     """Built by Sphinx with MyST-NB and the extension, the page shows the line in one piece."""
     source = tmp_path / "src"
@@ -56,12 +70,9 @@ def test_a_one_cell_notebook_shows_its_line_whole(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# One cell"), cell])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, source / "index.ipynb")
-    (source / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['myst_nb', 'toolchain_fixes']\n"
-        "nb_execution_mode = 'off'\nnb_merge_streams = True\nexclude_patterns = ['_build']\n")
+    write_conf(source, [], "nb_merge_streams = True\n")
     out = tmp_path / "html"
-    assert build_main(["-b", "html", "-q", "-W", str(source), str(out)]) == 0
+    sphinx_build(source, out, "-W")
     page = (out / "index.html").read_text()
     assert "The divergence is 0.5108 nats." in page, "the printed line is broken on the page"
 
@@ -89,10 +100,7 @@ def write_small_book(source: Path, references: int) -> None:
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="))
     (source / "index.md").write_text("# References\n\n```{toctree}\nfigure\n```\n\n"
                                      + "".join("See {numref}`fig-pixel`.\n\n" for _ in range(references)))
-    (source / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['myst_nb', 'sphinx.ext.autodoc', 'toolchain_fixes']\n"
-        "nb_execution_mode = 'off'\nnumfig = True\nexclude_patterns = ['_build']\n")
+    write_conf(source, ["sphinx.ext.autodoc"], "numfig = True\n")
 
 
 def build_small_book(tmp_path, references: int, source: Path | None = None) -> tuple[Path, dict[str, int]]:
@@ -115,8 +123,7 @@ def build_small_book(tmp_path, references: int, source: Path | None = None) -> t
 
     BuildEnvironment.get_doctree = counted
     try:
-        doctrees = str(out / ".doctrees")
-        assert build_main(["-b", "html", "-q", "-W", "-d", doctrees, str(source), str(out)]) == 0
+        sphinx_build(source, out, "-W")
     finally:
         BuildEnvironment.get_doctree = original
     return out, reads
@@ -130,7 +137,7 @@ def test_numbered_references_unpickle_their_target_once_and_resolve(tmp_path):
 
 
 def test_an_edited_extension_rebuilds_every_page(tmp_path, monkeypatch):
-    """Built again unchanged, no page is read again; with the extension's file changed (its
+    """Built again unchanged, no page is written again; with the extension's file changed (its
     digest, the environment version), every page is."""
     source = tmp_path / "src1"
     first = build_small_book(tmp_path, references=1)[0] / "figure.html"
@@ -169,14 +176,10 @@ def test_citations_do_not_search_the_entry_points(tmp_path, monkeypatch):
             "  title = {Elements of Information Theory},\n  publisher = {Wiley},\n  year = {2006}\n}\n")
         (source / "index.md").write_text("# Citations\n\n" + "See {cite:p}`cover2006`.\n\n" * citations
                                          + "```{bibliography}\n```\n")
-        (source / "conf.py").write_text(
-            f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-            "extensions = ['myst_nb', 'sphinxcontrib.bibtex', 'toolchain_fixes']\n"
-            "nb_execution_mode = 'off'\nbibtex_bibfiles = ['works.bib']\nexclude_patterns = ['_build']\n")
+        write_conf(source, ["sphinxcontrib.bibtex"], "bibtex_bibfiles = ['works.bib']\n")
         searches.clear()
         out = source / "_build"
-        doctrees = str(out / ".doctrees")
-        assert build_main(["-b", "html", "-q", "-W", "-d", doctrees, str(source), str(out)]) == 0
+        sphinx_build(source, out, "-W")
         assert (out / "index.html").read_text().count('class="bibtex-citation"') == citations
         return len(searches)
 
@@ -207,7 +210,7 @@ class CodeLook(html.parser.HTMLParser):
 
 
 def looks(markup: str, css: str) -> tuple[list[tuple], int]:
-    """The colour, weight and slant the stylesheet gives each character, light and dark."""
+    """The colour, weight, slant and background the stylesheet gives each character, light and dark."""
     rules = {(mode, cls): dict(re.findall(r"([\w-]+): ([^;]+)", body))
              for mode, cls, body in re.findall(
                  r'html\[data-theme="(light|dark)"\] \.highlight (?:\.(\w+) )?\{ ([^}]*) \}', css)}
@@ -232,12 +235,9 @@ def test_code_looks_the_same_with_fewer_spans(tmp_path):
     source.mkdir()
     (source / "index.rst").write_text("Code\n====\n\n.. code-block:: python\n\n"
                                       + textwrap.indent(code, "   ", lambda line: True) + "\n")
-    (source / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['myst_nb', 'toolchain_fixes']\nhtml_theme = 'sphinx_book_theme'\n"
-        "nb_execution_mode = 'off'\nexclude_patterns = ['_build']\n")
+    write_conf(source, [], "html_theme = 'sphinx_book_theme'\n")
     out = tmp_path / "code_html"
-    assert build_main(["-b", "html", "-q", "-d", str(out / ".doctrees"), str(source), str(out)]) == 0
+    sphinx_build(source, out)
     page = (out / "index.html").read_text()
     written = page[page.index("<pre>") + len("<pre>"):page.index("</pre>")]
     css = (out / "_static" / "pygments.css").read_text()
