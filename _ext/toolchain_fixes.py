@@ -34,6 +34,10 @@ Every fix is generic (no chapter is named here) and is checked by a test:
    - Sphinx 7.4 unpickles the target's whole doctree for every numbered reference, only to read
      one node's type: the exercise catalogue's hundred references to chapters of about 1 MB each
      took 26 s of a 60 s build. One unpickled copy per document, read only, serves them all;
+   - to number the figures, Sphinx unpickles the doctree of every page again just after reading
+     it (2 s for the book's 19 pages), and the numbered references unpickle theirs, while the
+     doctrees read in this build are still in memory, waiting to be written. Both read them
+     there, without changing them; a page not read in this build is unpickled as before;
    - nodes that autodoc parses from a docstring keep a reference to the scratch document they were
      parsed in, whose settings hold the whole build environment, so the API page's doctree pickled
      the environment (12 MB for 64 KB of text): every node is handed back to its own document;
@@ -57,6 +61,7 @@ Every fix is generic (no chapter is named here) and is checked by a test:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -347,22 +352,41 @@ print_role = only_role("latex")  # {print}`text`: in the PDF only (the site leav
 # --- 5. Build time -------------------------------------------------------------------------------
 
 
+def doctree_to_read(env, docname: str, unpickled: dict | None = None):
+    """A page's doctree, to read and never to change: the one read in this build if it is not
+    written yet (Sphinx 7.2 and later keep those in memory), otherwise unpickled (once, if given a
+    dictionary to keep the copies in)."""
+    in_memory = getattr(env, "_write_doc_doctree_cache", {}).get(docname)
+    if in_memory is not None:
+        return in_memory
+    if unpickled is None:
+        return type(env).get_doctree(env, docname)
+    if docname not in unpickled:
+        unpickled[docname] = type(env).get_doctree(env, docname)
+    return unpickled[docname]
+
+
+def lend_doctrees(app, env) -> list[str]:
+    """Before Sphinx numbers the figures (``env-get-updated``): its doctrees are read in memory."""
+    env.get_doctree = functools.partial(doctree_to_read, env)
+    return []
+
+
+def stop_lending(app, env) -> list[str]:
+    """After the figures are numbered: ``get_doctree`` unpickles a fresh copy again."""
+    del env.get_doctree
+    return []
+
+
 class NumberedReferences(StandardDomain):
-    """Sphinx's standard domain, resolving ``{numref}`` from one unpickled doctree per document."""
+    """Sphinx's standard domain, resolving ``{numref}`` from one doctree per document, read only."""
 
     def __init__(self, env):
         super().__init__(env)
         self.doctrees = {}  # for one build: the domain is not pickled with the environment
 
     def _resolve_numref_xref(self, env, *args, **kwargs):
-        get_doctree = env.get_doctree
-
-        def read_once(docname: str):
-            if docname not in self.doctrees:
-                self.doctrees[docname] = get_doctree(docname)
-            return self.doctrees[docname]
-
-        env.get_doctree = read_once
+        env.get_doctree = functools.partial(doctree_to_read, env, unpickled=self.doctrees)
         try:
             return super()._resolve_numref_xref(env, *args, **kwargs)
         finally:
@@ -420,6 +444,9 @@ def setup(app):
     app.add_role("web", web_role)
     app.add_role("print", print_role)
     app.add_domain(NumberedReferences, override=True)
+    # Sphinx's own collectors listen at priority 500; the one numbering figures is among them.
+    app.connect("env-get-updated", lend_doctrees, priority=499)
+    app.connect("env-get-updated", stop_lending, priority=501)
     app.connect("doctree-read", adopt_nodes)
     app.connect("builder-inited", use_bare_plain_tokens)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": ENV_VERSION}

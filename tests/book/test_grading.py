@@ -3,11 +3,14 @@
 Most forgeries are tried on a tiny chapter made here, with two answer keys: each submission runs in
 a kernel of its own, so they are kept small. Then a real chapter of the book: its student version
 (made by klbook.student), half answered right and half forged, graded by the command `make grade`
-runs.
+runs. That submission keeps the chapter's exercises and what they need, not the rest of the
+chapter's code, which strict nbval and the student edition's build already run (so that no notebook
+runs more than twice in one `make test`).
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 import subprocess
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from klbook import toc
 from klbook.answerkeys import load_keys
 from klbook.grading import chapter_of, grade_folder
@@ -214,9 +218,34 @@ def literal(value) -> str:
     return numbers[0]
 
 
+def names_in(source: str, context: type) -> set[str]:
+    """The names a cell's code binds (``ast.Store``) or reads (``ast.Load``), imports included."""
+    found = set()
+    for node in ast.walk(ast.parse(TransformerManager().transform_cell(source))):  # %magics too
+        if isinstance(node, ast.Name) and isinstance(node.ctx, context):
+            found.add(node.id)
+        elif isinstance(node, ast.alias) and context is ast.Store:
+            found.add((node.asname or node.name).partition(".")[0])
+    return found
+
+
+def exercises_only(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as handed in by a student who kept only what the answers need: the text, the
+    exercise cells (self-checks and answer cells) and the code cells that bind a name they read."""
+    def is_exercise(cell) -> bool:
+        tags = cell.metadata.get("tags", [])
+        return "self-check" in tags or cell.source.startswith("# Your answer to Exercise")
+
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    read = set().union(*(names_in(cell.source, ast.Load) for cell in code if is_exercise(cell)))
+    kept = [cell for cell in notebook.cells if cell.cell_type == "markdown" or is_exercise(cell)
+            or names_in(cell.source, ast.Store) & read]
+    return nbformat.from_dict({**notebook, "cells": kept})
+
+
 def test_a_real_chapter_gets_marks_for_its_right_answers_and_none_for_its_forged_ones(tmp_path):
-    """One submission (one run of the chapter): the first half of its exercises answered right, the
-    rest forged, each by replacing the self-check's verdict and printing the line a right answer gets."""
+    """One submission of the chapter's exercises: the first half answered right, the rest forged,
+    each by replacing the self-check's verdict and printing the line a right answer gets."""
     keys = load_keys(ROOT / "instructor" / "keys")
     chapter = next(path for path in toc.notebooks(ROOT) if keys.get(path.stem))
     labels = list(keys[chapter.stem])
@@ -224,7 +253,8 @@ def test_a_real_chapter_gets_marks_for_its_right_answers_and_none_for_its_forged
     right, forged = labels[:half], labels[half:]
     assert right and forged, f"{chapter.stem} needs two exercises with keys for this test"
     student, _ = strip_notebook(nbformat.read(chapter, as_version=4), chapter.stem)
-    submission = answered(student, {label: literal(keys[chapter.stem][label].expected()) for label in right})
+    answers = {label: literal(keys[chapter.stem][label].expected()) for label in right}
+    submission = answered(exercises_only(student), answers)
     for cell in submission.cells:
         checked = "self-check" in cell.metadata.get("tags", [])
         found = re.search(r'check\("([^"]+)"', cell.source) if checked else None

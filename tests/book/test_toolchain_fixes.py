@@ -136,6 +136,14 @@ def test_numbered_references_unpickle_their_target_once_and_resolve(tmp_path):
     assert (five / "index.html").read_text().count("Fig. 1") == 5
 
 
+def test_figures_are_numbered_from_the_doctrees_in_memory(tmp_path):
+    """A clean build numbers the figure page's figure from the doctree it has just read (Sphinx
+    alone unpickles it once more for that), and the page still shows the number."""
+    out, reads = build_small_book(tmp_path, references=0)
+    assert reads.get("figure", 0) == 0, reads
+    assert "Fig. 1" in (out / "figure.html").read_text()
+
+
 def test_an_edited_extension_rebuilds_every_page(tmp_path, monkeypatch):
     """Built again unchanged, no page is written again; with the extension's file changed (its
     digest, the environment version), every page is."""
