@@ -51,8 +51,18 @@ $(PDF): $(VENV)/.installed $(DIGESTS) $(SITE_SOURCES)
 _build/html/book.pdf: $(PDF) | $(SITE_STAMP)
 	cp $< $@
 
+# axe-core, for the accessibility audit of the site: the npm package, pinned in package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null \
+		&& apt-get update -qq && apt-get install -y -qq npm >/dev/null; } || { \
+		echo "make test needs npm (Node.js) for axe-core: install Node.js, then run make test again"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Everything, on all cores (pytest-xdist; conftest.py says how the tests are shared among them).
-test: book pdf
+test: book pdf $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m klbook.browser --check
 	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules kltools book/klbook \

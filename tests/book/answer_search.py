@@ -31,13 +31,20 @@ def keys() -> dict:
 
 
 @functools.cache
+def expected_answer(label: str):
+    """The label's expected answer as its key computes it (once: some keys take seconds)."""
+    return keys()[label].expected()
+
+
+def shape(label: str) -> dict:
+    """The form of the label's expected answer (see :func:`klbook.selfcheck.shape_of`)."""
+    return shape_of(expected_answer(label))
+
+
+@functools.cache
 def expected() -> dict[str, list[float]]:
     """``{label: the numbers of its expected answer}``."""
-    found = {}
-    for label, key in keys().items():
-        value = key.expected()
-        found[label] = as_form(value, shape_of(value))
-    return found
+    return {label: as_form(expected_answer(label), shape(label)) for label in keys()}
 
 
 def significant_digits(value: float) -> int:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from answer_search import expected, keys, numbers_in, spelled_answers
+from answer_search import expected, keys, numbers_in, shape, spelled_answers
 from klbook import selfcheck
 from klbook.answerkeys import write_digests
 from klbook.exercises import KINDS, catalogue, exercises_in
-from klbook.selfcheck import check, shape_of
+from klbook.selfcheck import check
 
 ROOT = Path(__file__).resolve().parents[2]
 KLBOOK = ROOT / "book" / "klbook"
@@ -112,10 +112,10 @@ def moved(label: str, values: list[float], factor: float, only: int | None = Non
 
 def shaped(label: str, numbers: list[float]):
     """Numbers put back into the form of the label's answer."""
-    shape = shape_of(keys()[label].expected())
-    if shape["kind"] == "dict":
-        return dict(zip(shape["names"], numbers, strict=True))
-    if shape["kind"] == "tuple":
+    form = shape(label)
+    if form["kind"] == "dict":
+        return dict(zip(form["names"], numbers, strict=True))
+    if form["kind"] == "tuple":
         return tuple(numbers)
     return numbers[0]
 
@@ -157,13 +157,13 @@ def test_check_refuses_nan_and_infinity(label, capsys):
 def test_check_describes_the_form_of_an_answer_of_another_form(label, capsys):
     values = expected()[label]
     form = f"expects {keys()[label].form}."
-    shape = shape_of(keys()[label].expected())
+    kind = shape(label)["kind"]
     others = ["a string", None, True, [values], {"x": 1.0}, object()]
-    if shape["kind"] == "number":
+    if kind == "number":
         others += [(values[0],), [values[0], values[0]]]
     else:
         others += [values[0], (*values, 1.0)]
-    if shape["kind"] == "tuple" and len(values) > 1:
+    if kind == "tuple" and len(values) > 1:
         others.append(tuple(values[:-1]))
     for other in others:
         assert said(label, other, capsys) == form, other
