@@ -62,23 +62,12 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 # Everything, on all cores (pytest-xdist; conftest.py says how the tests are shared among them).
-# The PDF edition is built meanwhile (XeLaTeX keeps one core busy for about two minutes; its log
-# goes to _build/pdf-build.log), and its own tests run once it is there.
-PDF_STATUS := _build/pdf-build.status
-WAIT_FOR_PDF := while [ ! -s $(PDF_STATUS) ]; do sleep 1; done
-
-test: book $(AXE)
+test: book pdf $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m klbook.browser --check
-	@rm -f $(PDF_STATUS)
-	( $(MAKE) --no-print-directory pdf > _build/pdf-build.log 2>&1; echo $$? > $(PDF_STATUS) ) &
 	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules kltools book/klbook \
-		tests/kltools tests/book tests/packaging \
-		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg chapters \
-		|| { $(WAIT_FOR_PDF); exit 1; }
-	@$(WAIT_FOR_PDF); [ "$$(cat $(PDF_STATUS))" = 0 ] || { tail -40 _build/pdf-build.log; \
-		echo "make pdf failed (the whole log: _build/pdf-build.log)"; exit 1; }
-	$(BIN)/python -m pytest tests/pdf
+		tests/kltools tests/book tests/packaging tests/pdf \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg chapters
 
 # For a person to look at: every page at 1280 and 390 px and in dark mode.
 screenshots: book
