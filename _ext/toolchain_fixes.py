@@ -367,7 +367,8 @@ def doctree_to_read(env, docname: str, unpickled: dict | None = None):
 
 
 def lend_doctrees(app, env) -> list[str]:
-    """Before Sphinx numbers the figures (``env-get-updated``): its doctrees are read in memory."""
+    """Before Sphinx numbers the figures (``env-get-updated``): ``get_doctree`` lends the doctrees
+    still in memory."""
     env.get_doctree = functools.partial(doctree_to_read, env)
     return []
 
