@@ -28,6 +28,8 @@ Every fix is generic (no chapter is named here) and is checked by a test:
    - an explorer's output (a pre-drawn sweep in HTML) falls back to its text placeholder in LaTeX:
      the PDF shows its starting frame instead, with a line saying what the slider moves;
    - a proof is printed as text ending with a square, not as a box with an empty title bar;
+   - the difficulty stars of exercise titles (★, set in FreeSans) and the superscript T of code
+     (ᵀ, FreeMono) are missing from those fonts, and XeLaTeX left them out: they come from FreeSerif;
    - roles ``{web}`text``` and ``{print}`text``` write text for the site only or for the PDF only
      (for example "drag the slider" against "the figure shows the starting value").
 5. Build time (benchmarks/bench_build.sh, tests/book/test_toolchain_fixes.py):
@@ -172,6 +174,10 @@ LATEX_PREAMBLE = r"""
 \makeatother
 % A theorem's box: its kind and number (#1) and the title that Sphinx writes next, in braces (#2).
 \newcommand{\klproofbox}[2]{\begin{sphinxadmonition}{note}{#1#2}}
+% Characters that FreeSans (titles) or FreeMono (code) lack, taken from FreeSerif, which has them.
+\usepackage{newunicodechar}
+\newunicodechar{★}{{\fontspec{FreeSerif}\char"2605}}
+\newunicodechar{ᵀ}{{\fontspec{FreeSerif}\char"1D40}}
 """
 
 

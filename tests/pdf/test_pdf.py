@@ -3,7 +3,8 @@
 Read with poppler's pdftotext and pdfinfo (``make pdf`` installs them with TeX): every chapter of
 the table of contents is in it, no reference is left unresolved ("??"), exercises and theorems
 carry the numbers the site gives them, every explorer shows its figure (not its text placeholder),
-text written for the web does not appear, and the site's landing page links this very file.
+text written for the web does not appear, no character was left out for want of a glyph (XeLaTeX's
+log), and the site's landing page links this very file.
 """
 
 from __future__ import annotations
@@ -95,6 +96,12 @@ def test_no_text_meant_for_the_web(text):
     found = {phrase: text[max(0, text.lower().find(phrase) - 80): text.lower().find(phrase) + 60]
              for phrase in WEB_ONLY if phrase in text.lower()}
     assert found == {}, f"web-only text in the PDF (wrap it in {{web}}`...`): {found}"
+
+
+def test_every_character_has_a_glyph():
+    log = (PDF.parent / "_build" / "latex" / "book.log").read_text(errors="replace")
+    missing = re.findall(r"Missing character: There is no (.+?) in font (\S+)", log)
+    assert missing == [], sorted(set(missing))
 
 
 def test_the_landing_page_links_the_pdf():
