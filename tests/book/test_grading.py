@@ -22,7 +22,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from klbook import toc
 from klbook.answerkeys import load_keys
-from klbook.grading import chapter_of, grade_folder
+from klbook.grading import SELF_CHECK_TAG, chapter_of, grade_folder
 from klbook.selfcheck import as_form, shape_of
 from klbook.student import strip_notebook
 
@@ -230,15 +230,12 @@ def names_in(source: str, context: type) -> set[str]:
 
 
 def exercises_only(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook as handed in by a student who kept only what the answers need: the text, the
-    exercise cells (self-checks and answer cells) and the code cells that bind a name they read."""
-    def is_exercise(cell) -> bool:
-        tags = cell.metadata.get("tags", [])
-        return "self-check" in tags or cell.source.startswith("# Your answer to Exercise")
-
+    """The notebook as handed in by a student who kept only what the graded answers need: the text,
+    the self-check cells (the cells the grader reads) and the code cells that bind a name they read."""
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    read = set().union(*(names_in(cell.source, ast.Load) for cell in code if is_exercise(cell)))
-    kept = [cell for cell in notebook.cells if cell.cell_type == "markdown" or is_exercise(cell)
+    graded = [cell for cell in code if SELF_CHECK_TAG in cell.metadata.get("tags", [])]
+    read = set().union(*(names_in(cell.source, ast.Load) for cell in graded))
+    kept = [cell for cell in notebook.cells if cell.cell_type == "markdown" or cell in graded
             or names_in(cell.source, ast.Store) & read]
     return nbformat.from_dict({**notebook, "cells": kept})
 
